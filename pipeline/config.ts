@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** Keywords are matched ignoring case and accents; the first rule that matches wins. */
+export const DEFAULT_REASON_RULES: ReasonRule[] = [
+  { category: 'Financeiro', keywords: ['2a via', '2ª via', 'segunda via', 'boleto', 'fatura', 'pagamento', 'cobranca', 'debito', 'reembolso', 'estorno', 'conta'] },
+  { category: 'Cancelamento', keywords: ['cancelamento', 'cancelar', 'rescisao', 'portabilidade'] },
+  { category: 'Suporte técnico', keywords: ['sem sinal', 'sem internet', 'internet', 'lentidao', 'queda', 'tecnico', 'suporte', 'equipamento', 'modem', 'roteador', 'falta de energia', 'sem energia', 'religacao', 'oscilacao'] },
+  { category: 'Comercial', keywords: ['plano', 'upgrade', 'contratacao', 'venda', 'oferta', 'promocao', 'mudanca de plano'] },
+  { category: 'Cadastro', keywords: ['cadastro', 'dados cadastrais', 'titularidade', 'endereco', 'mudanca de endereco'] },
+  { category: 'Reclamação', keywords: ['reclamacao', 'ouvidoria', 'procon', 'anatel', 'insatisfacao'] },
+  { category: 'Informação', keywords: ['informacao', 'duvida', 'consulta', 'protocolo'] },
+];
+
+const reasonRule = z.object({
+  category: z.string().min(1),
+  keywords: z.array(z.string().min(1)).min(1),
+});
+export type ReasonRule = z.infer<typeof reasonRule>;
+
+const timezone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone (e.g. America/Sao_Paulo)' });
+
+export const configSchema = z
+  .object({
+    timezone: timezone.default('America/Sao_Paulo'),
+    callbackWindowDays: z.number().int().min(1).max(90).default(7),
+    attribution: z.enum(['origin', 'previous']).default('origin'),
+    shortCallSeconds: z.number().int().min(0).default(30),
+    excludedNumbers: z.array(z.string()).default([]),
+    reasonRules: z.array(reasonRule).default(DEFAULT_REASON_RULES),
+    warehouse: z.string().default('warehouse/rechamadas.duckdb'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(input: unknown, where = 'config'): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    return `  - ${path}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration in ${where}:\n${problems.join('\n')}`);
+}
+
+export async function loadConfig(path?: string): Promise<Config> {
+  if (!path) return parseConfig({});
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read configuration file ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(json, path);
+}
+
+function isValidTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

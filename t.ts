@@ -1,0 +1,10 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const c = await inst.connect();
+const q = async (s: string) => { try { console.log(JSON.stringify((await c.runAndReadAll(s)).getRowObjectsJson())); } catch (e) { console.log('ERR', (e as Error).message); } };
+await q("SET TimeZone='America/Sao_Paulo'");
+await q("select try_cast('2026-11-27T10:00:00.123+0000' as timestamptz)::varchar a, try_cast('2026-11-27T10:00Z' as timestamptz)::varchar b, try_cast('2026-11-27 10:00:00+05:30' as timestamptz)::varchar c, try_cast('2026-11-27' as timestamptz) d");
+await q("select arg_max_null(x, (a,b)) r, arg_max(x,(a,b)) r2 from (values (null, 2, 'b'), ('p', 1, 'z')) t(x,a,b)");
+await q("SET VARIABLE w = 5; select getvariable('w') * 2 as v, timezone('America/Sao_Paulo', '2026-11-27 02:00:00+00'::timestamptz)::date d");
+await q("select 'B' < 'a' as x, 'é' > 'z' as y");
+await q("select * from (values (1),(2)) t(x) QUALIFY row_number() over (order by x) = 1");
