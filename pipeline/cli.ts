@@ -1,0 +1,49 @@
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, type Command } from './command.ts';
+import { ConfigError } from './config.ts';
+import { defaultIo, type Io } from './io.ts';
+
+// Command modules import their types from command.ts, never from this file: this file awaits
+// main() at top level, so importing it from a command it loads would never settle.
+export type { Command } from './command.ts';
+
+const commands: Record<string, () => Promise<Command>> = {
+  import: async () => (await import('./load.ts')).importCommand,
+  export: async () => (await import('./export.ts')).exportCommand,
+};
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  const loader = name ? commands[name] : undefined;
+  if (!loader) {
+    const list = await Promise.all(Object.entries(commands).map(async ([key, load]) => `  ${key.padEnd(12)} ${(await load()).summary}`));
+    const text = `usage: rechamadas <command> [options]\n\ncommands:\n${list.join('\n')}\n`;
+    process.stderr.write(text);
+    return name === undefined || name === 'help' || name === '--help' ? EXIT.ok : EXIT.usage;
+  }
+  const command = await loader();
+  try {
+    const parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    if (parsed.values.help) {
+      process.stderr.write(`usage: ${command.usage}\n`);
+      return EXIT.ok;
+    }
+    return await command.run(parsed, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.log(error.message);
+      return EXIT.config;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.log(`${(error as Error).message}\nusage: ${command.usage}`);
+      return EXIT.usage;
+    }
+    io.log(`rechamadas ${name} failed: ${(error as Error).stack ?? error}`);
+    return EXIT.failed;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

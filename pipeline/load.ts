@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fs from 'fs-extra';
+import { EXIT, UsageError, type Command } from './command.ts';
+import { loadConfig, type Config } from './config.ts';
+import type { Io } from './io.ts';
+import { recompute } from './transform.ts';
+import { openWarehouse, sqlString, type Warehouse } from './warehouse.ts';
+
+/** The canonical leg fields of SPEC §1, in the order the staging table holds them. */
+export const LEG_FIELDS = [
+  'operator', 'call_id', 'protocol', 'direction', 'status', 'started_at', 'customer_number',
+  'agent_id', 'agent_name', 'supervisor', 'team', 'queue', 'reason',
+  'talk_seconds', 'hold_seconds', 'wrap_seconds', 'updated_at',
+] as const;
+
+/** A record refused before it reached the warehouse, e.g. by an API field mapping. */
+export interface Rejection {
+  source: string;
+  location: string;
+  rawPayload: string;
+  reason: string;
+}
+
+/** A canonical leg produced in code (e.g. mapped from an API page), validated like a file row. */
+export interface RecordInput {
+  source: string;
+  location: string;
+  fields: Record<string, unknown>;
+}
+
+export interface FileInput {
+  path: string;
+  /** Shown in rejected_legs.source; defaults to the path. */
+  source?: string;
+}
+
+export interface ImportSummary {
+  read: number;
+  loaded: number;
+  duplicates: number;
+  rejected: number;
+  /** Files that could not be read at all, with the reason. */
+  unreadable: Array<{ path: string; reason: string }>;
+}
+
+export interface ImportRequest {
+  warehouse: string;
+  config: Config;
+  files?: FileInput[];
+  records?: RecordInput[];
+  rejections?: Rejection[];
+  io: Io;
+}
+
+type FileFormat = 'csv' | 'jsonl' | 'parquet';
+
+export function fileFormat(path: string): FileFormat | undefined {
+  const name = path.toLowerCase().replace(/\.gz$/, '');
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.json')) return 'jsonl';
+  if (name.endsWith('.parquet')) return 'parquet';
+  return undefined;
+}
+
+const STAGED_RAW_COLUMNS = `source VARCHAR, location VARCHAR, file_index BIGINT, row_number BIGINT,
+  raw_payload VARCHAR, parse_error VARCHAR, ${LEG_FIELDS.map((field) => `${field} VARCHAR`).join(', ')}`;
+
+/**
+ * Loads canonical call legs into the warehouse and recomputes contacts and callbacks, in one
+ * transaction: a failure leaves the warehouse as it was. Bad records are quarantined in
+ * rejected_legs; they never stop the good ones.
+ */
+export async function importLegs(request: ImportRequest): Promise<ImportSummary> {
+  const { config, io } = request;
+  const files = request.files ?? [];
+  const scratch = await mkdtemp(join(tmpdir(), 'rechamadas-import-'));
+  const warehouse = await openWarehouse(request.warehouse, config);
+  const summary: ImportSummary = { read: 0, loaded: 0, duplicates: 0, rejected: 0, unreadable: [] };
+  try {
+    await warehouse.run('BEGIN TRANSACTION');
+    const [{ batch_id: batchId }] = await warehouse.rows<{ batch_id: bigint }>(
+      'SELECT CAST(coalesce(max(batch_id), 0) + 1 AS BIGINT) AS batch_id FROM load_batches',
+    ) as [{ batch_id: bigint }];
+    await warehouse.run(`SET VARIABLE batch_id = ${batchId}`);
+    await warehouse.run(`SET VARIABLE loaded_at = ${sqlString(io.now().toISOString())}::TIMESTAMPTZ`);
+    await warehouse.run(`CREATE OR REPLACE TEMP TABLE staged_raw (${STAGED_RAW_COLUMNS})`);
+
+    const inputs: Array<FileInput & { format: FileFormat | undefined }> = files.map((file) => ({ ...file, format: fileFormat(file.path) }));
+    if (request.records?.length) {
+      const path = join(scratch, 'records.jsonl');
+      await writeFile(path, request.records.map((record) => JSON.stringify({ ...record.fields, [SOURCE_FIELD]: record.source, [LOCATION_FIELD]: record.location })).join('\n'));
+      inputs.push({ path, source: 'records', format: 'jsonl' });
+    }
+    let malformedLines = 0;
+    for (const [fileIndex, input] of inputs.entries()) {
+      const source = input.source ?? input.path;
+      try {
+        if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson or .parquet, optionally .gz)');
+        if (!(await fs.pathExists(input.path))) throw new Error('file not found');
+        malformedLines += await stageFile(warehouse, input.format, input.path, source, fileIndex);
+      } catch (error) {
+        const reason = firstLine((error as Error).message);
+        summary.unreadable.push({ path: input.path, reason });
+        io.log(`import: cannot read ${input.path}: ${reason}`);
+      }
+    }
+    await stageRejections(warehouse, request.rejections ?? []);
+
+    await warehouse.runModel('staged_legs');
+    await warehouse.runModel('incoming_legs');
+    const [counts] = await warehouse.rows<{ read: bigint; valid: bigint; incoming: bigint; known: bigint }>(`
+      SELECT
+        (SELECT count(*) FROM staged_legs) AS read,
+        (SELECT count(*) FROM staged_legs WHERE reject_reason IS NULL) AS valid,
+        (SELECT count(*) FROM incoming_legs) AS incoming,
+        (SELECT count(*) FROM incoming_legs n SEMI JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id) AS known`);
+    await quarantine(warehouse);
+    await prepareDerivedColumns(warehouse, config);
+    await deriveLookups(warehouse, 'incoming_legs');
+    await warehouse.runModel('legs');
+    const { read, valid, incoming, known } = counts!;
+    summary.loaded = Number(valid);
+    summary.duplicates = Number(valid - (incoming - known));
+    summary.rejected = Number(read - valid) + malformedLines;
+    summary.read = Number(read) + malformedLines;
+    await recompute(warehouse, config, io);
+    await warehouse.run(
+      `INSERT INTO load_batches SELECT getvariable('batch_id'), getvariable('loaded_at'), from_json($1, '["VARCHAR"]'), $2, $3, $4, $5`,
+      [JSON.stringify(inputs.map((input) => input.source ?? input.path)), summary.read, summary.loaded, summary.duplicates, summary.rejected],
+    );
+    await warehouse.run('COMMIT');
+  } catch (error) {
+    await warehouse.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    warehouse.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+  io.log(`import: read ${summary.read}, loaded ${summary.loaded}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`
+    + (summary.unreadable.length ? `, unreadable files ${summary.unreadable.length}` : ''));
+  return summary;
+}
+
+const SOURCE_FIELD = '_rechamadas_source';
+const LOCATION_FIELD = '_rechamadas_location';
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}
+
+/** Adds the file's records to staged_raw; returns the number of lines too malformed to stage. */
+async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<number> {
+  const file = sqlString(path);
+  if (format === 'jsonl') {
+    const lines = `read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
+    const object = `json_valid(line) AND json_type(CAST(line AS JSON)) = 'OBJECT'`;
+    const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
+    const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
+    await warehouse.run(`
+      INSERT INTO staged_raw
+      SELECT
+        coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}),
+        coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number),
+        ${fileIndex}, line_number, line,
+        CASE WHEN NOT (${object}) THEN 'line is not a JSON object' END,
+        ${fields}
+      FROM (
+        SELECT line, line_number, CASE WHEN ${object} THEN json_extract_string(line, [${paths}]) END AS fields
+        FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
+        WHERE NOT is_blank(line)
+      )`);
+    return 0;
+  }
+  const reader = format === 'csv'
+    ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
+    : `read_parquet(${file})`;
+  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
+  const fields = LEG_FIELDS.map((field) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'NULL')).join(', ');
+  await warehouse.run(`
+    INSERT INTO staged_raw
+    SELECT ${sqlString(source)}, 'row ' || record_number, ${fileIndex}, record_number, NULL, NULL, ${fields}
+    FROM (SELECT *, row_number() OVER () AS record_number FROM ${reader})`);
+  if (format !== 'csv') return 0;
+  // Lines the CSV reader itself could not split into the header's columns.
+  const [{ lines }] = (await warehouse.rows<{ lines: bigint }>('SELECT count(DISTINCT line) AS lines FROM csv_rejects')) as [{ lines: bigint }];
+  await warehouse.run(`
+      INSERT INTO rejected_legs
+      SELECT ${sqlString(source)}, 'line ' || line, any_value(csv_line),
+        'malformed CSV line: ' || string_agg(DISTINCT error_message, '; '), getvariable('loaded_at'), getvariable('batch_id')
+      FROM csv_rejects GROUP BY line`);
+  await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
+  return Number(lines);
+}
+
+async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): Promise<void> {
+  if (!rejections.length) return;
+  await warehouse.run(`
+    INSERT INTO rejected_legs
+    SELECT r.source, r.location, r.raw_payload, r.reason, getvariable('loaded_at'), getvariable('batch_id')
+    FROM (SELECT unnest(from_json($1, '[{"source":"VARCHAR","location":"VARCHAR","raw_payload":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) r`,
+    [JSON.stringify(rejections.map((r) => ({ source: r.source, location: r.location, raw_payload: r.rawPayload, reason: r.reason })))],
+  );
+}
+
+/** Rejected records of this load replace earlier quarantine rows of the same record, so re-imports stay idempotent. */
+async function quarantine(warehouse: Warehouse): Promise<void> {
+  const payload = `coalesce(raw_payload, CAST(json_object(${LEG_FIELDS.map((f) => `'${f}', ${f}_raw`).join(', ')}) AS VARCHAR))`;
+  await warehouse.run(`
+    CREATE OR REPLACE TEMP TABLE rejected_now AS
+    SELECT s.source, s.location, ${payload} AS raw_payload, s.reject_reason AS reason
+    FROM staged_legs s JOIN (SELECT file_index, row_number, ${LEG_FIELDS.map((f) => `${f} AS ${f}_raw`).join(', ')} FROM staged_raw) r USING (file_index, row_number)
+    WHERE s.reject_reason IS NOT NULL`);
+  await warehouse.run(`
+    DELETE FROM rejected_legs USING rejected_now n
+    WHERE rejected_legs.source = n.source AND rejected_legs.location = n.location
+      AND rejected_legs.raw_payload IS NOT DISTINCT FROM n.raw_payload AND rejected_legs.batch_id < getvariable('batch_id')`);
+  await warehouse.run(`
+    INSERT INTO rejected_legs SELECT source, location, raw_payload, reason, getvariable('loaded_at'), getvariable('batch_id') FROM rejected_now`);
+}
+
+/**
+ * Loads the configured reason rules and excluded numbers. When the configuration that legs'
+ * derived columns depend on changed since the last load, every stored leg is re-derived.
+ */
+async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Promise<void> {
+  const rules = config.reasonRules.flatMap((rule, priority) => rule.keywords.map((keyword) => ({ priority, category: rule.category, keyword })));
+  await warehouse.run(`
+    CREATE OR REPLACE TEMP TABLE reason_rules AS
+    SELECT * FROM (SELECT unnest(from_json($1, '[{"priority":"BIGINT","category":"VARCHAR","keyword":"VARCHAR"}]'), recursive := true))`,
+    [JSON.stringify(rules)]);
+  await warehouse.run(`
+    CREATE OR REPLACE TEMP TABLE excluded_customer_keys AS
+    SELECT DISTINCT phone_candidate_key(n) AS customer_key FROM (SELECT unnest(from_json($1, '["VARCHAR"]')) AS n)
+    WHERE phone_candidate_key(n) IS NOT NULL`,
+    [JSON.stringify(config.excludedNumbers)]);
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([config.timezone, config.excludedNumbers, config.reasonRules]))
+    .digest('hex');
+  const [stored] = await warehouse.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = 'derivation_fingerprint'`);
+  if (stored && stored.value !== fingerprint) {
+    await deriveLookups(warehouse, 'legs');
+    await warehouse.runModel('legs_rekeyed');
+  }
+  await warehouse.run(`DELETE FROM warehouse_meta WHERE key = 'derivation_fingerprint'`);
+  await warehouse.run(`INSERT INTO warehouse_meta VALUES ('derivation_fingerprint', $1)`, [fingerprint]);
+}
+
+/** Customer keys and reason categories for the distinct numbers and reasons of `table`. */
+async function deriveLookups(warehouse: Warehouse, table: 'legs' | 'incoming_legs'): Promise<void> {
+  await warehouse.run(`CREATE OR REPLACE TEMP VIEW legs_to_key AS SELECT customer_number, reason FROM ${table}`);
+  await warehouse.runModel('customer_number_keys');
+  await warehouse.runModel('reason_categories');
+}
+
+export const importCommand: Command = {
+  summary: 'load canonical call legs from CSV, JSONL or Parquet files',
+  usage: 'rechamadas import FILE... [--warehouse PATH] [--config PATH]',
+  options: { warehouse: { type: 'string' }, config: { type: 'string' } },
+  async run({ values, positionals }, io) {
+    if (!positionals.length) throw new UsageError('import needs at least one file');
+    const config = await loadConfig(values.config as string | undefined);
+    const summary = await importLegs({
+      warehouse: (values.warehouse as string | undefined) ?? config.warehouse,
+      config,
+      files: positionals.map((path) => ({ path })),
+      io,
+    });
+    process.stdout.write(`read ${summary.read} / loaded ${summary.loaded} / duplicates ${summary.duplicates} / rejected ${summary.rejected}\n`);
+    return summary.unreadable.length === positionals.length ? EXIT.nothingRead : EXIT.ok;
+  },
+};

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'fs-extra';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { Config } from './config.ts';
+
+const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'warehouse');
+
+/** An open warehouse file. Close it to release the file lock. */
+export interface Warehouse {
+  connection: DuckDBConnection;
+  /** Runs one SQL model, `warehouse/<name>.sql`. */
+  runModel(name: string): Promise<void>;
+  rows<T = Record<string, unknown>>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
+  run(sql: string, params?: DuckDBValue[]): Promise<void>;
+  close(): void;
+}
+
+const modelCache = new Map<string, string>();
+
+async function modelSql(name: string): Promise<string> {
+  let sql = modelCache.get(name);
+  if (sql === undefined) {
+    sql = await readFile(resolve(MODELS_DIR, `${name}.sql`), 'utf8');
+    modelCache.set(name, sql);
+  }
+  return sql;
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Opens (creating if needed) the warehouse, with the schema, macros and the session settings
+ * every model relies on: the center's time zone and the configured callback rules as variables.
+ */
+export async function openWarehouse(path: string, config: Config, options: { readOnly?: boolean } = {}): Promise<Warehouse> {
+  if (!options.readOnly) await fs.ensureDir(dirname(resolve(path)));
+  const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  const connection = await instance.connect();
+  const warehouse: Warehouse = {
+    connection,
+    async runModel(name) {
+      await connection.run(await modelSql(name));
+    },
+    async rows<T>(sql: string, params?: DuckDBValue[]) {
+      const reader = await connection.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    },
+    async run(sql, params) {
+      await connection.run(sql, params);
+    },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+  try {
+    await warehouse.run(`SET TimeZone = ${sqlString(config.timezone)}`);
+    await warehouse.run(`SET VARIABLE timezone = ${sqlString(config.timezone)}`);
+    await warehouse.run(`SET VARIABLE callback_window_seconds = CAST(${config.callbackWindowDays * 86_400} AS BIGINT)`);
+    await warehouse.run(`SET VARIABLE attribution = ${sqlString(config.attribution)}`);
+    await warehouse.run(`SET VARIABLE short_call_seconds = CAST(${config.shortCallSeconds} AS BIGINT)`);
+    if (!options.readOnly) {
+      await warehouse.runModel('schema');
+      await warehouse.runModel('macros');
+      await warehouse.runModel('area_codes');
+    }
+  } catch (error) {
+    warehouse.close();
+    throw error;
+  }
+  return warehouse;
+}

@@ -1,0 +1,120 @@
+-- contacts: one row per contact (SPEC §3) with callback detection and attribution (SPEC §4).
+-- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
+-- short_call_seconds.
+CREATE OR REPLACE TABLE contacts AS
+WITH leg_rows AS (
+  SELECT
+    *,
+    operator || ':' || coalesce(protocol, call_id) AS contact_key,
+    struct_pack(started_at, call_id) AS leg_order
+  FROM legs
+),
+grouped AS (
+  SELECT
+    contact_key,
+    any_value(operator) AS operator,
+    any_value(protocol) AS protocol,
+    min(started_at) AS started_at,
+    arg_min(direction, leg_order) AS direction,
+    bool_or(status = 'answered') AS answered,
+    arg_min(struct_pack(customer_key, ddd, uf, region), leg_order)
+      FILTER (WHERE customer_key IS NOT NULL) AS customer,
+    -- The handling leg: the answered leg that started last (tie: greatest call_id).
+    arg_max(struct_pack(agent_id, agent_name, supervisor, team, queue, reason, reason_category), leg_order)
+      FILTER (WHERE status = 'answered') AS handling,
+    CAST(count(*) AS BIGINT) AS legs,
+    CAST(coalesce(sum(talk_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT) AS talk_seconds,
+    CAST(coalesce(sum(talk_seconds + hold_seconds + wrap_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT)
+      AS handle_seconds
+  FROM leg_rows
+  GROUP BY contact_key
+),
+described AS (
+  SELECT
+    contact_key, operator, protocol,
+    customer.customer_key, customer.ddd, customer.uf, customer.region,
+    started_at,
+    CAST(timezone(getvariable('timezone'), started_at) AS DATE) AS local_date,
+    direction, answered,
+    direction = 'inbound' AND answered AND customer.customer_key IS NOT NULL AS eligible,
+    handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
+    handling.reason, handling.reason_category,
+    legs, talk_seconds, handle_seconds,
+    epoch_us(started_at) AS started_us
+  FROM grouped
+),
+sequenced AS (
+  SELECT
+    contact_key, customer_key, started_us,
+    lag(contact_key) OVER customer_timeline AS prev_contact_key,
+    started_us - lag(started_us) OVER customer_timeline AS gap_us,
+    lead(started_us) OVER customer_timeline - started_us AS next_gap_us
+  FROM described
+  WHERE eligible
+  WINDOW customer_timeline AS (PARTITION BY customer_key ORDER BY started_us, contact_key)
+),
+flagged AS (
+  SELECT
+    *,
+    coalesce(gap_us <= getvariable('callback_window_seconds') * 1000000, false) AS is_callback
+  FROM sequenced
+),
+episodes AS (
+  SELECT
+    *,
+    -- Each contact that is not a callback opens an episode.
+    sum(CASE WHEN is_callback THEN 0 ELSE 1 END) OVER (
+      PARTITION BY customer_key ORDER BY started_us, contact_key ROWS UNBOUNDED PRECEDING
+    ) AS episode_number
+  FROM flagged
+),
+attributed AS (
+  SELECT
+    *,
+    first_value(contact_key) OVER (
+      PARTITION BY customer_key, episode_number ORDER BY started_us, contact_key
+    ) AS origin_contact_key
+  FROM episodes
+),
+callbacks AS (
+  SELECT
+    contact_key, is_callback, prev_contact_key, origin_contact_key,
+    CASE WHEN is_callback THEN
+      CASE getvariable('attribution') WHEN 'previous' THEN prev_contact_key ELSE origin_contact_key END
+    END AS attributed_contact_key,
+    CAST(gap_us AS DOUBLE) / 1000000 AS gap_seconds,
+    CASE
+      WHEN next_gap_us <= getvariable('callback_window_seconds') * 1000000 THEN 'no'
+      WHEN started_us + getvariable('callback_window_seconds') * 1000000
+        > (SELECT epoch_us(max(started_at)) FROM legs) THEN 'pending'
+      ELSE 'yes'
+    END AS resolved
+  FROM attributed
+)
+SELECT
+  c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
+  c.started_at, c.local_date, c.direction, c.answered, c.eligible,
+  c.agent_id, c.agent_name, c.supervisor, c.team, c.queue, c.reason, c.reason_category,
+  c.legs, c.talk_seconds, c.handle_seconds,
+  cb.is_callback, cb.prev_contact_key, cb.origin_contact_key, cb.attributed_contact_key,
+  a.agent_id AS attributed_agent_id,
+  cb.gap_seconds,
+  CASE
+    WHEN a.contact_key IS NULL THEN NULL
+    WHEN date_diff('day', a.local_date, c.local_date) = 0 THEN 'same_day'
+    WHEN date_diff('day', a.local_date, c.local_date) <= 3 THEN 'within_3_days'
+    ELSE 'over_3_days'
+  END AS bucket,
+  CASE
+    WHEN a.contact_key IS NULL THEN NULL
+    WHEN a.talk_seconds < getvariable('short_call_seconds') THEN 'short'
+    WHEN a.legs > 1 THEN 'transferred'
+    WHEN reason_identity(a.reason) IS NULL OR reason_identity(c.reason) IS NULL THEN 'unknown'
+    WHEN reason_identity(a.reason) = reason_identity(c.reason) THEN 'same_reason'
+    ELSE 'different_reason'
+  END AS cause,
+  cb.resolved
+FROM described c
+LEFT JOIN callbacks cb ON cb.contact_key = c.contact_key
+LEFT JOIN described a ON a.contact_key = cb.attributed_contact_key
+ORDER BY c.started_at, c.contact_key;

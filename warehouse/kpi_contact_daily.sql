@@ -1,0 +1,57 @@
+-- Daily KPI facts (SPEC §5) at the finest grain the dashboard slices by.
+-- Handled side: every contact counted on its own local_date for the agent/team/... that handled it.
+-- Charged side: every callback counted on ITS local_date but charged to the ATTRIBUTED contact's
+-- operator, agent, supervisor, team, queue and reason, so a bad first call is blamed where it happened.
+CREATE OR REPLACE TABLE kpi_contact_daily AS
+WITH handled AS (
+    SELECT
+        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
+        CAST(eligible AS BIGINT) AS contacts,
+        CAST(eligible AND resolved = 'yes' AS BIGINT) AS resolved_yes,
+        CAST(eligible AND resolved = 'no' AS BIGINT) AS resolved_no,
+        CAST(eligible AND resolved = 'pending' AS BIGINT) AS resolved_pending,
+        CAST(direction = 'inbound' AND NOT answered AS BIGINT) AS abandoned,
+        CAST(direction = 'inbound' AND answered AND customer_key IS NULL AS BIGINT) AS unidentified
+    FROM contacts
+),
+charged AS (
+    SELECT
+        callback.local_date, origin.operator, origin.agent_id, origin.agent_name, origin.supervisor, origin.team,
+        origin.queue, origin.reason, origin.reason_category, origin.uf, origin.region,
+        CAST(1 AS BIGINT) AS callbacks,
+        CAST(callback.bucket = 'same_day' AS BIGINT) AS cb_same_day,
+        CAST(callback.bucket = 'within_3_days' AS BIGINT) AS cb_within_3_days,
+        CAST(callback.bucket = 'over_3_days' AS BIGINT) AS cb_over_3_days,
+        CAST(callback.cause = 'short' AS BIGINT) AS cb_short,
+        CAST(callback.cause = 'transferred' AS BIGINT) AS cb_transferred,
+        CAST(callback.cause = 'unknown' AS BIGINT) AS cb_unknown,
+        CAST(callback.cause = 'same_reason' AS BIGINT) AS cb_same_reason,
+        CAST(callback.cause = 'different_reason' AS BIGINT) AS cb_different_reason
+    FROM contacts AS callback
+    JOIN contacts AS origin ON origin.contact_key = callback.attributed_contact_key
+    WHERE callback.is_callback
+),
+facts AS (
+    SELECT * FROM handled
+    UNION ALL BY NAME
+    SELECT * FROM charged
+)
+SELECT
+    local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
+    CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS contacts,
+    CAST(COALESCE(SUM(callbacks), 0) AS BIGINT) AS callbacks,
+    CAST(COALESCE(SUM(cb_same_day), 0) AS BIGINT) AS cb_same_day,
+    CAST(COALESCE(SUM(cb_within_3_days), 0) AS BIGINT) AS cb_within_3_days,
+    CAST(COALESCE(SUM(cb_over_3_days), 0) AS BIGINT) AS cb_over_3_days,
+    CAST(COALESCE(SUM(cb_short), 0) AS BIGINT) AS cb_short,
+    CAST(COALESCE(SUM(cb_transferred), 0) AS BIGINT) AS cb_transferred,
+    CAST(COALESCE(SUM(cb_unknown), 0) AS BIGINT) AS cb_unknown,
+    CAST(COALESCE(SUM(cb_same_reason), 0) AS BIGINT) AS cb_same_reason,
+    CAST(COALESCE(SUM(cb_different_reason), 0) AS BIGINT) AS cb_different_reason,
+    CAST(COALESCE(SUM(resolved_yes), 0) AS BIGINT) AS resolved_yes,
+    CAST(COALESCE(SUM(resolved_no), 0) AS BIGINT) AS resolved_no,
+    CAST(COALESCE(SUM(resolved_pending), 0) AS BIGINT) AS resolved_pending,
+    CAST(COALESCE(SUM(abandoned), 0) AS BIGINT) AS abandoned,
+    CAST(COALESCE(SUM(unidentified), 0) AS BIGINT) AS unidentified
+FROM facts
+GROUP BY ALL;

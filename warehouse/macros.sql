@@ -1,0 +1,68 @@
+-- Scalar macros shared by the models. Stored in the warehouse, so analysts can call them too.
+
+-- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
+-- (set to the center's) applies. Returns NULL when the text is not such a timestamp.
+CREATE OR REPLACE MACRO iso_instant_parts(x) AS regexp_extract(
+  trim(x),
+  '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(:\d{2}(?:[.,]\d{1,9})?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
+  ['day', 'hour_minute', 'seconds', 'zone']);
+
+CREATE OR REPLACE MACRO parse_instant(x) AS CASE
+  WHEN iso_instant_parts(x).day <> '' THEN TRY_CAST(
+    iso_instant_parts(x).day || ' ' || iso_instant_parts(x).hour_minute
+    || coalesce(nullif(replace(iso_instant_parts(x).seconds, ',', '.'), ''), ':00')
+    || upper(iso_instant_parts(x).zone) AS TIMESTAMPTZ)
+  END;
+
+-- SPEC §1: durations are whole seconds >= 0; missing means 0. NULL means invalid.
+CREATE OR REPLACE MACRO parse_duration(x) AS CASE
+  WHEN x IS NULL OR trim(x) = '' THEN CAST(0 AS BIGINT)
+  WHEN regexp_full_match(trim(x), '[0-9]{1,12}(\.0+)?') THEN CAST(regexp_extract(trim(x), '^[0-9]+') AS BIGINT)
+  END;
+
+CREATE OR REPLACE MACRO is_blank(x) AS x IS NULL OR regexp_full_match(x, '\s*');
+
+-- Values quoted in rejection reasons stay short enough to read.
+CREATE OR REPLACE MACRO quoted_value(x) AS
+  '"' || CASE WHEN length(x) > 60 THEN left(x, 57) || '...' ELSE x END || '"';
+
+-- SPEC §2, step by step. phone_candidate_key applies steps 1–4 and 6; the DDD check of
+-- step 5 and the configured exclusions are joins in customer_number_keys.sql.
+CREATE OR REPLACE MACRO phone_is_withheld(raw) AS
+  regexp_full_match(raw, '\s*')
+  OR regexp_matches(lower(raw), 'anonymous|anonimo|anônimo|restrito|privado|private|unknown|desconhecido');
+
+CREATE OR REPLACE MACRO phone_digits(raw) AS regexp_replace(raw, '[^0-9]', '', 'g');
+
+CREATE OR REPLACE MACRO phone_national(d) AS CASE
+  WHEN starts_with(d, '55') AND length(d) IN (12, 13) THEN d[3:]
+  WHEN starts_with(d, '0') AND length(d) IN (11, 12) THEN d[2:]
+  WHEN starts_with(d, '0') AND length(d) IN (13, 14) THEN d[4:]
+  ELSE d
+  END;
+
+-- DDD + 8-digit landline, DDD + 9-digit mobile; an old 8-digit mobile gets its ninth digit.
+CREATE OR REPLACE MACRO phone_ddd_subscriber(n) AS CASE
+  WHEN length(n) = 10 AND n[3] IN ('6', '7', '8', '9') THEN n[1:2] || '9' || n[3:]
+  WHEN length(n) = 10 AND n[3] IN ('2', '3', '4', '5') THEN n
+  WHEN length(n) = 11 AND n[3] = '9' THEN n
+  END;
+
+-- '(11) 99999-9999' and the like are placeholders typed by agents, not customers.
+CREATE OR REPLACE MACRO phone_without_placeholder(k) AS
+  CASE WHEN k[3:] <> repeat(k[3], length(k) - 2) THEN k END;
+
+CREATE OR REPLACE MACRO phone_candidate_key(raw) AS CASE
+  WHEN raw IS NULL OR phone_is_withheld(raw) THEN NULL
+  WHEN regexp_matches(raw, '^\s*\+') AND NOT starts_with(phone_digits(raw), '55') THEN
+    CASE WHEN length(phone_digits(raw)) BETWEEN 8 AND 15 THEN '+' || phone_digits(raw) END
+  ELSE phone_without_placeholder(phone_ddd_subscriber(phone_national(phone_digits(raw))))
+  END;
+
+-- SPEC §4: reasons compare ignoring case, accents and spacing.
+CREATE OR REPLACE MACRO reason_identity(x) AS
+  nullif(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), '\s+', '', 'g'), '');
+
+-- Reason category rules match keywords inside the reason, ignoring case and accents.
+CREATE OR REPLACE MACRO reason_match_text(x) AS
+  ' ' || trim(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), '\s+', ' ', 'g')) || ' ';

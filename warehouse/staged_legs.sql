@@ -1,0 +1,60 @@
+-- staged_legs: every record of this load, typed, with the reason it breaks SPEC §1 (NULL when valid).
+-- Input: the temp table staged_raw (all text, one row per record read), filled by pipeline/load.ts.
+CREATE OR REPLACE TEMP TABLE staged_legs AS
+WITH typed AS (
+  SELECT
+    *,
+    parse_instant(started_at) AS started_at_value,
+    parse_instant(updated_at) AS updated_at_value,
+    parse_duration(talk_seconds) AS talk_value,
+    parse_duration(hold_seconds) AS hold_value,
+    parse_duration(wrap_seconds) AS wrap_value
+  FROM staged_raw
+)
+SELECT
+  source, location, file_index, row_number, raw_payload,
+  operator, call_id,
+  CASE WHEN NOT is_blank(protocol) THEN protocol END AS protocol,
+  direction, status,
+  started_at_value AS started_at,
+  CASE WHEN NOT is_blank(customer_number) THEN customer_number END AS customer_number,
+  CASE WHEN NOT is_blank(agent_id) THEN agent_id END AS agent_id,
+  agent_name, supervisor, team, queue, reason,
+  talk_value AS talk_seconds, hold_value AS hold_seconds, wrap_value AS wrap_seconds,
+  updated_at_value AS updated_at,
+  nullif(concat_ws('; ',
+    parse_error,
+    CASE
+      WHEN is_blank(operator) THEN 'operator is missing'
+      WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
+        THEN 'operator ' || quoted_value(operator) || ' must be 1 to 64 characters among a-z, 0-9, _ and -'
+    END,
+    CASE
+      WHEN is_blank(call_id) THEN 'call_id is missing'
+      WHEN length(call_id) > 128 THEN 'call_id ' || quoted_value(call_id) || ' is longer than 128 characters'
+    END,
+    CASE
+      WHEN is_blank(direction) THEN 'direction is missing'
+      WHEN direction NOT IN ('inbound', 'outbound')
+        THEN 'direction ' || quoted_value(direction) || ' must be inbound or outbound'
+    END,
+    CASE
+      WHEN is_blank(status) THEN 'status is missing'
+      WHEN status NOT IN ('answered', 'abandoned')
+        THEN 'status ' || quoted_value(status) || ' must be answered or abandoned'
+    END,
+    CASE
+      WHEN is_blank(started_at) THEN 'started_at is missing'
+      WHEN started_at_value IS NULL
+        THEN 'started_at ' || quoted_value(started_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+    END,
+    CASE
+      WHEN NOT is_blank(updated_at) AND updated_at_value IS NULL
+        THEN 'updated_at ' || quoted_value(updated_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+    END,
+    CASE WHEN talk_value IS NULL THEN 'talk_seconds ' || quoted_value(talk_seconds) || ' must be a whole number of seconds, 0 or more' END,
+    CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END,
+    CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END,
+    CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END
+  ), '') AS reject_reason
+FROM typed;
