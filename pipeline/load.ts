@@ -80,13 +80,13 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
   const warehouse = await openWarehouse(request.warehouse, config);
   const summary: ImportSummary = { read: 0, loaded: 0, duplicates: 0, rejected: 0, unreadable: [] };
   try {
-    await warehouse.run('BEGIN TRANSACTION');
     const [{ batch_id: batchId }] = await warehouse.rows<{ batch_id: bigint }>(
       'SELECT CAST(coalesce(max(batch_id), 0) + 1 AS BIGINT) AS batch_id FROM load_batches',
     ) as [{ batch_id: bigint }];
     await warehouse.run(`SET VARIABLE batch_id = ${batchId}`);
     await warehouse.run(`SET VARIABLE loaded_at = ${sqlString(io.now().toISOString())}::TIMESTAMPTZ`);
     await warehouse.run(`CREATE OR REPLACE TEMP TABLE staged_raw (${STAGED_RAW_COLUMNS})`);
+    await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_rejects (source VARCHAR, location VARCHAR, raw_payload VARCHAR, reason VARCHAR)');
 
     const inputs: Array<FileInput & { format: FileFormat | undefined }> = files.map((file) => ({ ...file, format: fileFormat(file.path) }));
     if (request.records?.length) {
@@ -94,13 +94,13 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       await writeFile(path, request.records.map((record) => JSON.stringify({ ...record.fields, [SOURCE_FIELD]: record.source, [LOCATION_FIELD]: record.location })).join('\n'));
       inputs.push({ path, source: 'records', format: 'jsonl' });
     }
-    let malformedLines = 0;
+    // Staging fills temp tables only, outside the transaction: a file that fails to read is
+    // reported and skipped without aborting the load.
     for (const [fileIndex, input] of inputs.entries()) {
-      const source = input.source ?? input.path;
       try {
         if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson or .parquet, optionally .gz)');
         if (!(await fs.pathExists(input.path))) throw new Error('file not found');
-        malformedLines += await stageFile(warehouse, input.format, input.path, source, fileIndex);
+        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex);
       } catch (error) {
         const reason = firstLine((error as Error).message);
         summary.unreadable.push({ path: input.path, reason });
@@ -109,23 +109,24 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     }
     await stageRejections(warehouse, request.rejections ?? []);
 
+    await warehouse.run('BEGIN TRANSACTION');
     await warehouse.runModel('staged_legs');
     await warehouse.runModel('incoming_legs');
     const [counts] = await warehouse.rows<{ read: bigint; valid: bigint; incoming: bigint; known: bigint }>(`
       SELECT
-        (SELECT count(*) FROM staged_legs) AS read,
+        (SELECT count(*) FROM staged_legs) + (SELECT count(*) FROM staged_rejects) AS read,
         (SELECT count(*) FROM staged_legs WHERE reject_reason IS NULL) AS valid,
         (SELECT count(*) FROM incoming_legs) AS incoming,
         (SELECT count(*) FROM incoming_legs n SEMI JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id) AS known`);
+    const { read, valid, incoming, known } = counts!;
+    summary.read = Number(read);
+    summary.loaded = Number(valid);
+    summary.duplicates = Number(valid - (incoming - known));
+    summary.rejected = Number(read - valid);
     await quarantine(warehouse);
     await prepareDerivedColumns(warehouse, config);
     await deriveLookups(warehouse, 'incoming_legs');
     await warehouse.runModel('legs');
-    const { read, valid, incoming, known } = counts!;
-    summary.loaded = Number(valid);
-    summary.duplicates = Number(valid - (incoming - known));
-    summary.rejected = Number(read - valid) + malformedLines;
-    summary.read = Number(read) + malformedLines;
     await recompute(warehouse, config, io);
     await warehouse.run(
       `INSERT INTO load_batches SELECT getvariable('batch_id'), getvariable('loaded_at'), from_json($1, '["VARCHAR"]'), $2, $3, $4, $5`,
@@ -151,28 +152,29 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 
-/** Adds the file's records to staged_raw; returns the number of lines too malformed to stage. */
-async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<number> {
+/** Adds the file's records to staged_raw, and lines too malformed to be records to staged_rejects. */
+async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<void> {
   const file = sqlString(path);
   if (format === 'jsonl') {
     const lines = `read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
-    const object = `json_valid(line) AND json_type(CAST(line AS JSON)) = 'OBJECT'`;
     const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
     const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
+    // CASE, not AND: json_type must never see text that is not JSON.
     await warehouse.run(`
       INSERT INTO staged_raw
       SELECT
         coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}),
         coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number),
         ${fileIndex}, line_number, line,
-        CASE WHEN NOT (${object}) THEN 'line is not a JSON object' END,
+        CASE WHEN fields IS NULL THEN 'line is not a JSON object' END,
         ${fields}
       FROM (
-        SELECT line, line_number, CASE WHEN ${object} THEN json_extract_string(line, [${paths}]) END AS fields
+        SELECT line, line_number,
+          CASE WHEN json_valid(line) THEN CASE WHEN json_type(line) = 'OBJECT' THEN json_extract_string(line, [${paths}]) END END AS fields
         FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
         WHERE NOT is_blank(line)
       )`);
-    return 0;
+    return;
   }
   const reader = format === 'csv'
     ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
@@ -183,23 +185,20 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     INSERT INTO staged_raw
     SELECT ${sqlString(source)}, 'row ' || record_number, ${fileIndex}, record_number, NULL, NULL, ${fields}
     FROM (SELECT *, row_number() OVER () AS record_number FROM ${reader})`);
-  if (format !== 'csv') return 0;
+  if (format !== 'csv') return;
   // Lines the CSV reader itself could not split into the header's columns.
-  const [{ lines }] = (await warehouse.rows<{ lines: bigint }>('SELECT count(DISTINCT line) AS lines FROM csv_rejects')) as [{ lines: bigint }];
   await warehouse.run(`
-      INSERT INTO rejected_legs
-      SELECT ${sqlString(source)}, 'line ' || line, any_value(csv_line),
-        'malformed CSV line: ' || string_agg(DISTINCT error_message, '; '), getvariable('loaded_at'), getvariable('batch_id')
-      FROM csv_rejects GROUP BY line`);
+    INSERT INTO staged_rejects
+    SELECT ${sqlString(source)}, 'line ' || line, any_value(csv_line), 'malformed CSV line: ' || string_agg(DISTINCT error_message, '; ')
+    FROM csv_rejects GROUP BY line`);
   await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
-  return Number(lines);
 }
 
 async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): Promise<void> {
   if (!rejections.length) return;
   await warehouse.run(`
-    INSERT INTO rejected_legs
-    SELECT r.source, r.location, r.raw_payload, r.reason, getvariable('loaded_at'), getvariable('batch_id')
+    INSERT INTO staged_rejects
+    SELECT r.source, r.location, r.raw_payload, r.reason
     FROM (SELECT unnest(from_json($1, '[{"source":"VARCHAR","location":"VARCHAR","raw_payload":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) r`,
     [JSON.stringify(rejections.map((r) => ({ source: r.source, location: r.location, raw_payload: r.rawPayload, reason: r.reason })))],
   );
@@ -212,7 +211,9 @@ async function quarantine(warehouse: Warehouse): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rejected_now AS
     SELECT s.source, s.location, ${payload} AS raw_payload, s.reject_reason AS reason
     FROM staged_legs s JOIN (SELECT file_index, row_number, ${LEG_FIELDS.map((f) => `${f} AS ${f}_raw`).join(', ')} FROM staged_raw) r USING (file_index, row_number)
-    WHERE s.reject_reason IS NOT NULL`);
+    WHERE s.reject_reason IS NOT NULL
+    UNION ALL
+    SELECT source, location, raw_payload, reason FROM staged_rejects`);
   await warehouse.run(`
     DELETE FROM rejected_legs USING rejected_now n
     WHERE rejected_legs.source = n.source AND rejected_legs.location = n.location

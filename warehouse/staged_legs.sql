@@ -22,8 +22,8 @@ SELECT
   agent_name, supervisor, team, queue, reason,
   talk_value AS talk_seconds, hold_value AS hold_seconds, wrap_value AS wrap_seconds,
   updated_at_value AS updated_at,
-  nullif(concat_ws('; ',
-    parse_error,
+  -- A record that could not even be parsed has only that reason.
+  coalesce(parse_error, nullif(concat_ws('; ',
     CASE
       WHEN is_blank(operator) THEN 'operator is missing'
       WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
@@ -56,5 +56,5 @@ SELECT
     CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END,
     CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END,
     CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END
-  ), '') AS reject_reason
+  ), '')) AS reject_reason
 FROM typed;

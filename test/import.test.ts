@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { exportTable } from '../pipeline/export.ts';
+import { memoryIo } from '../pipeline/io.ts';
+import { importLegs } from '../pipeline/load.ts';
+import { FIXED_NOW, config, importInto, leg, query, scratchDir, writeCsv, writeJsonl, type Leg } from './helpers.ts';
+
+const run = promisify(execFile);
+
+/** Contacts and legs without load metadata, for comparing warehouses built in different ways. */
+async function snapshot(warehouse: string) {
+  const contacts = await query(warehouse, 'SELECT * FROM contacts ORDER BY contact_key');
+  const legs = await query(warehouse, 'SELECT * EXCLUDE (source, location, batch_id, file_index, row_number) FROM legs ORDER BY operator, call_id');
+  return { contacts, legs };
+}
+
+function day(date: string, count: number, offset = 0): Leg[] {
+  return Array.from({ length: count }, (_, i) => leg({
+    call_id: `${date}-${i}`,
+    protocol: i % 5 === 0 ? `${date}-p` : '',
+    started_at: `${date}T${String(8 + (i % 10)).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}:00-03:00`,
+    customer_number: `(11) 9${String(1000 + ((i + offset) % 6)).padStart(4, '0')}-4321`,
+    agent_id: `a${i % 3}`,
+    reason: ['Sem sinal', 'Fatura', 'Cancelamento'][i % 3]!,
+    talk_seconds: 20 + i * 13,
+  }));
+}
+
+describe('duplicates (SPEC §1)', () => {
+  it('keeps the record with the greatest updated_at compared as an instant', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const first = await writeCsv(join(dir, '1.csv'), [
+      leg({ call_id: 'x', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'earlier text, later instant', updated_at: '2026-11-20T10:00:00-03:00' }),
+      leg({ call_id: 'y', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'has updated_at', updated_at: '2026-11-20T10:00:00Z' }),
+      leg({ call_id: 'z', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'z first', updated_at: '2026-11-20T10:00:00Z' }),
+    ]);
+    const second = await writeCsv(join(dir, '2.csv'), [
+      leg({ call_id: 'x', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'later text, earlier instant', updated_at: '2026-11-20T12:00:00Z' }),
+      leg({ call_id: 'y', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'no updated_at' }),
+      // Same instant written differently: a tie, so the one loaded last wins.
+      leg({ call_id: 'z', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'z second', updated_at: '2026-11-20T07:00:00-03:00' }),
+    ]);
+    const summary = await importInto(warehouse, [first, second]);
+    expect(summary).toMatchObject({ read: 6, loaded: 6, duplicates: 3, rejected: 0 });
+    const names = await query<{ call_id: string; agent_name: string }>(warehouse, 'SELECT call_id, agent_name FROM legs ORDER BY call_id');
+    expect(names).toEqual([
+      { call_id: 'x', agent_name: 'earlier text, later instant' },
+      { call_id: 'y', agent_name: 'has updated_at' },
+      { call_id: 'z', agent_name: 'z second' },
+    ]);
+  });
+
+  it('lets the later line win among exact ties within a file, and a later load win over an earlier one', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const file = await writeCsv(join(dir, 'a.csv'), [
+      leg({ call_id: 'k', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'line 1' }),
+      leg({ call_id: 'k', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'line 2' }),
+    ]);
+    await importInto(warehouse, [file]);
+    expect(await query(warehouse, 'SELECT agent_name FROM legs')).toEqual([{ agent_name: 'line 2' }]);
+    const later = await writeCsv(join(dir, 'b.csv'), [leg({ call_id: 'k', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'next load' })]);
+    const summary = await importInto(warehouse, [later]);
+    expect(summary).toMatchObject({ read: 1, loaded: 1, duplicates: 1 });
+    expect(await query(warehouse, 'SELECT agent_name FROM legs')).toEqual([{ agent_name: 'next load' }]);
+    // An older version arriving later does not overwrite a newer one.
+    await importInto(warehouse, [await writeCsv(join(dir, 'c.csv'), [leg({ call_id: 'k', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'versioned', updated_at: '2026-11-21T00:00:00Z' })])]);
+    await importInto(warehouse, [await writeCsv(join(dir, 'd.csv'), [leg({ call_id: 'k', started_at: '2026-11-20T10:00:00-03:00', agent_name: 'stale', updated_at: '2026-11-20T00:00:00Z' })])]);
+    expect(await query(warehouse, 'SELECT agent_name FROM legs')).toEqual([{ agent_name: 'versioned' }]);
+  });
+});
+
+describe('loading is repeatable', () => {
+  it('gives the same warehouse when the same files are imported twice, in another order, or one day at a time', async () => {
+    const dir = await scratchDir();
+    const days = ['2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'];
+    const files = await Promise.all(days.map((date, i) => writeCsv(join(dir, `${date}.csv`), day(date, 40, i))));
+    // A correction of an earlier day arriving with a later day's file.
+    files.push(await writeCsv(join(dir, 'late.csv'), [leg({ call_id: '2026-11-18-3', started_at: '2026-11-18T08:21:00-03:00', agent_id: 'fixed', updated_at: '2026-11-22T00:00:00Z' })]));
+
+    const allAtOnce = join(dir, 'all.duckdb');
+    await importInto(allAtOnce, files);
+    const reference = await snapshot(allAtOnce);
+    expect(reference.contacts.length).toBeGreaterThan(100);
+    expect(reference.contacts.some((c) => c.is_callback)).toBe(true);
+
+    await importInto(allAtOnce, files);
+    expect(await snapshot(allAtOnce)).toEqual(reference);
+
+    const reversed = join(dir, 'reversed.duckdb');
+    await importInto(reversed, [...files].reverse());
+    expect(await snapshot(reversed)).toEqual(reference);
+
+    const daily = join(dir, 'daily.duckdb');
+    for (const file of files) await importInto(daily, [file]);
+    expect(await snapshot(daily)).toEqual(reference);
+  });
+
+  it('reads the same legs from CSV, JSONL and Parquet', async () => {
+    const dir = await scratchDir();
+    const legs = day('2026-11-20', 30);
+    const csv = join(dir, 'csv.duckdb');
+    await importInto(csv, [await writeCsv(join(dir, 'legs.csv'), legs)]);
+    const jsonl = join(dir, 'jsonl.duckdb');
+    await importInto(jsonl, [await writeJsonl(join(dir, 'legs.jsonl'), legs)]);
+    const parquetFile = join(dir, 'legs.parquet');
+    await exportLegsAsParquet(csv, parquetFile);
+    const parquet = join(dir, 'parquet.duckdb');
+    await importInto(parquet, [parquetFile]);
+    const reference = await snapshot(csv);
+    expect(await snapshot(jsonl)).toEqual(reference);
+    expect(await snapshot(parquet)).toEqual(reference);
+  });
+
+  it('keeps the quarantine idempotent too', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const file = await writeCsv(join(dir, 'bad.csv'), [leg({ call_id: '1', started_at: 'yesterday' })]);
+    await importInto(warehouse, [file]);
+    await importInto(warehouse, [file]);
+    expect(await query(warehouse, 'SELECT location FROM rejected_legs')).toEqual([{ location: 'row 1' }]);
+  });
+});
+
+async function exportLegsAsParquet(warehouse: string, out: string) {
+  const { openWarehouse } = await import('../pipeline/warehouse.ts');
+  const w = await openWarehouse(warehouse, config(), { readOnly: true });
+  try {
+    await w.run(`COPY (SELECT operator, call_id, protocol, direction, status, started_at, customer_number, agent_id, agent_name,
+      supervisor, team, queue, reason, talk_seconds, hold_seconds, wrap_seconds, updated_at FROM legs) TO '${out}' (FORMAT parquet)`);
+  } finally {
+    w.close();
+  }
+}
+
+describe('bad input', () => {
+  it('quarantines each bad record with a reason naming field, value and rule, and loads the good ones', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const good = { started_at: '2026-11-20T10:00:00-03:00' };
+    const file = await writeCsv(join(dir, 'mixed.csv'), [
+      leg({ call_id: 'ok1', ...good }),
+      leg({ call_id: 'no-operator', operator: '', ...good }),
+      leg({ call_id: 'bad-operator', operator: 'Vivo SP', ...good }),
+      leg({ call_id: '', ...good }),
+      leg({ call_id: 'x'.repeat(129), ...good }),
+      leg({ call_id: 'bad-direction', direction: 'inbond', ...good }),
+      leg({ call_id: 'bad-status', status: 'ANSWERED', ...good }),
+      leg({ call_id: 'no-start', started_at: '' }),
+      leg({ call_id: 'bad-start', started_at: '20/11/2026 10:00' }),
+      leg({ call_id: 'bad-date', started_at: '2026-02-30T10:00:00Z' }),
+      leg({ call_id: 'bad-updated', ...good, updated_at: 'ontem' }),
+      leg({ call_id: 'negative', ...good, talk_seconds: -5 }),
+      leg({ call_id: 'fraction', ...good, hold_seconds: '2.5' }),
+      leg({ call_id: 'text', ...good, wrap_seconds: 'abc' }),
+      leg({ call_id: 'no-agent', ...good, agent_id: '' }),
+      leg({ call_id: 'abandoned-no-agent', ...good, status: 'abandoned', agent_id: '' }),
+      leg({ call_id: 'ok2', ...good, talk_seconds: '', hold_seconds: '7.0' }),
+    ]);
+    const summary = await importInto(warehouse, [file]);
+    expect(summary).toMatchObject({ read: 17, loaded: 3, rejected: 14 });
+    const loaded = await query<{ call_id: string; talk_seconds: bigint; hold_seconds: bigint }>(warehouse, 'SELECT call_id, talk_seconds, hold_seconds FROM legs ORDER BY call_id');
+    expect(loaded.map((r) => r.call_id)).toEqual(['abandoned-no-agent', 'ok1', 'ok2']);
+    expect(loaded.find((r) => r.call_id === 'ok2')).toMatchObject({ talk_seconds: 0n, hold_seconds: 7n });
+
+    const rejected = await query<{ source: string; location: string; reason: string; raw_payload: string; loaded_at: Date }>(
+      warehouse, 'SELECT source, location, reason, raw_payload, loaded_at FROM rejected_legs ORDER BY CAST(split_part(location, \' \', 2) AS INTEGER)');
+    expect(rejected.map((r) => r.location)).toEqual(['row 2', 'row 3', 'row 4', 'row 5', 'row 6', 'row 7', 'row 8', 'row 9', 'row 10', 'row 11', 'row 12', 'row 13', 'row 14', 'row 15']);
+    expect(rejected.every((r) => r.source === file)).toBe(true);
+    expect(rejected.every((r) => r.loaded_at.toISOString() === FIXED_NOW.toISOString())).toBe(true);
+    expect(rejected.map((r) => r.reason)).toEqual([
+      'operator is missing',
+      'operator "Vivo SP" must be 1 to 64 characters among a-z, 0-9, _ and -',
+      'call_id is missing',
+      `call_id "${'x'.repeat(57)}..." is longer than 128 characters`,
+      'direction "inbond" must be inbound or outbound',
+      'status "ANSWERED" must be answered or abandoned',
+      'started_at is missing',
+      'started_at "20/11/2026 10:00" is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)',
+      'started_at "2026-02-30T10:00:00Z" is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)',
+      'updated_at "ontem" is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)',
+      'talk_seconds "-5" must be a whole number of seconds, 0 or more',
+      'hold_seconds "2.5" must be a whole number of seconds, 0 or more',
+      'wrap_seconds "abc" must be a whole number of seconds, 0 or more',
+      'agent_id is required when status is answered',
+    ]);
+    expect(JSON.parse(rejected[7]!.raw_payload)).toMatchObject({ call_id: 'bad-start', started_at: '20/11/2026 10:00' });
+  });
+
+  it('quarantines lines the readers cannot parse, with their line numbers', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const csv = join(dir, 'broken.csv');
+    const header = 'operator,call_id,direction,status,started_at,customer_number,agent_id';
+    await writeFile(csv, [header, 'vivo,1,inbound,answered,2026-11-20T10:00:00Z,11987654321,a1', 'vivo,2,inbound,answered,2026-11-20T10:00:00Z,11987654321,a1,extra', 'vivo,3,inbound,answered,2026-11-20T11:00:00Z,11987654321,a1', ''].join('\n'));
+    const jsonl = join(dir, 'broken.jsonl');
+    await writeFile(jsonl, ['{"operator":"vivo","call_id":"j1","direction":"inbound","status":"answered","started_at":"2026-11-20T12:00:00Z","agent_id":"a"}', '', '{"operator": "vivo", "call_id": ', '[1, 2]', '{"operator":"vivo","call_id":"j2","direction":"inbound","status":"answered","started_at":"2026-11-20T13:00:00Z","agent_id":"a","talk_seconds":12}'].join('\n'));
+    const summary = await importInto(warehouse, [csv, jsonl]);
+    expect(summary).toMatchObject({ loaded: 4, rejected: 3 });
+    const rejected = await query<{ source: string; location: string; reason: string; raw_payload: string }>(warehouse, 'SELECT source, location, reason, raw_payload FROM rejected_legs ORDER BY source, location');
+    expect(rejected).toEqual([
+      { source: csv, location: 'line 3', reason: expect.stringMatching(/^malformed CSV line: .*Expected Number of Columns: 7 Found: 8/), raw_payload: 'vivo,2,inbound,answered,2026-11-20T10:00:00Z,11987654321,a1,extra' },
+      { source: jsonl, location: 'line 3', reason: 'line is not a JSON object', raw_payload: '{"operator": "vivo", "call_id": ' },
+      { source: jsonl, location: 'line 4', reason: 'line is not a JSON object', raw_payload: '[1, 2]' },
+    ]);
+  });
+
+  it('reports files it cannot read and still loads the others', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const good = await writeCsv(join(dir, 'good.csv'), [leg({ call_id: '1', started_at: '2026-11-20T10:00:00Z' })]);
+    const io = memoryIo(FIXED_NOW);
+    const summary = await importLegs({ warehouse, config: config(), files: [{ path: join(dir, 'missing.csv') }, { path: join(dir, 'notes.txt') }, { path: good }], io });
+    expect(summary.loaded).toBe(1);
+    expect(summary.unreadable.map((u) => u.reason)).toEqual(['file not found', expect.stringContaining('unknown file type')]);
+    expect(io.lines.some((line) => line.includes('missing.csv') && line.includes('file not found'))).toBe(true);
+  });
+
+  it('leaves the warehouse as it was when a load fails midway', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    await importInto(warehouse, [await writeCsv(join(dir, 'a.csv'), day('2026-11-20', 10))]);
+    const before = await snapshot(warehouse);
+    const next = await writeCsv(join(dir, 'b.csv'), day('2026-11-21', 10));
+    // The log fails once contacts have been rebuilt, inside the load's transaction.
+    const io = { now: () => FIXED_NOW, log: (line: string) => { if (line.startsWith('transform:')) throw new Error('disk full'); } };
+    await expect(importLegs({ warehouse, config: config(), files: [{ path: next }], io })).rejects.toThrow('disk full');
+    expect(await snapshot(warehouse)).toEqual(before);
+    expect(await query(warehouse, 'SELECT count(*) AS batches FROM load_batches')).toEqual([{ batches: 1n }]);
+  });
+});
+
+describe('hostile strings', () => {
+  it('round-trip unchanged through import and export', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const hostile = ['Quote "double" and \'single\'', 'comma, separated', 'line\nbreak and\r\nCRLF', '<script>alert(1)</script>', 'emoji 📞🙂 e acentuação', '=HYPERLINK("http://x")', '  padded  ', 'tab\there', '\\back\\slash'];
+    const legs = hostile.map((text, i) => leg({ call_id: `h${i}`, protocol: text, agent_name: text, reason: text, team: text, started_at: `2026-11-20T1${i}:00:00Z`, customer_number: `(11) 9876${i}-1234` }));
+    const file = await writeCsv(join(dir, 'hostile.csv'), legs);
+    const summary = await importInto(warehouse, [file]);
+    expect(summary).toMatchObject({ loaded: hostile.length, rejected: 0 });
+
+    const csvOut = join(dir, 'contacts.csv');
+    const parquetOut = join(dir, 'contacts.parquet');
+    await exportTable({ warehouse, config: config(), table: 'contacts', out: csvOut, io: memoryIo(FIXED_NOW) });
+    await exportTable({ warehouse, config: config(), table: 'contacts', out: parquetOut, io: memoryIo(FIXED_NOW) });
+    for (const out of [csvOut, parquetOut]) {
+      const reader = out.endsWith('.csv') ? `read_csv('${out}', all_varchar = true, header = true, quote = '"', escape = '"', delim = ',')` : `read_parquet('${out}')`;
+      const rows = await query<{ contact_key: string; agent_name: string; reason: string; team: string; protocol: string }>(warehouse, `SELECT contact_key, agent_name, reason, team, protocol FROM ${reader} ORDER BY started_at`);
+      expect(rows.map((r) => r.agent_name), out).toEqual(hostile);
+      expect(rows.map((r) => r.reason), out).toEqual(hostile);
+      expect(rows.map((r) => r.protocol), out).toEqual(hostile);
+      expect(rows.map((r) => r.contact_key), out).toEqual(hostile.map((t) => `vivo:${t}`));
+    }
+  });
+});
+
+describe('command line', () => {
+  it('imports, prints one summary line, exports contacts and agents', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const file = await writeCsv(join(dir, 'legs.csv'), [...day('2026-11-20', 12), leg({ call_id: 'bad', started_at: 'x' })]);
+    const cli = ['--import', 'tsx', 'pipeline/cli.ts'];
+    const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse]);
+    expect(imported.stdout).toBe('read 13 / loaded 12 / duplicates 0 / rejected 1\n');
+    expect(imported.stderr).toMatch(/^transform: contacts \d+/m);
+
+    const agentsOut = join(dir, 'agents.csv');
+    await run('node', [...cli, 'export', 'agents', '--warehouse', warehouse, '--out', agentsOut, '--from', '2026-11-20', '--to', '2026-11-20']);
+    const lines = (await readFile(agentsOut, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('agent_id,agent_name,supervisor,team,contacts,callbacks,same_day,within_3_days,over_3_days,callback_rate,fcr,fcr_yes,fcr_no,pending,aht_seconds');
+    expect(lines).toHaveLength(4);
+
+    const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse]).catch((error) => error);
+    expect(nothing.code).toBe(4);
+    expect(nothing.stderr).toContain('absent.csv: file not found');
+  });
+});
