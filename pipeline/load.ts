@@ -85,7 +85,11 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     ) as [{ batch_id: bigint }];
     await warehouse.run(`SET VARIABLE batch_id = ${batchId}`);
     await warehouse.run(`SET VARIABLE loaded_at = ${sqlString(io.now().toISOString())}::TIMESTAMPTZ`);
+    // An empty staged_raw gives checked_legs, and so staged_legs, their columns.
     await warehouse.run(`CREATE OR REPLACE TEMP TABLE staged_raw (${STAGED_RAW_COLUMNS})`);
+    await warehouse.runModel('staged_legs');
+    await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_legs AS SELECT * FROM checked_legs');
+    await warehouse.run('DROP TABLE staged_raw');
     await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_rejects (source VARCHAR, location VARCHAR, raw_payload VARCHAR, reason VARCHAR)');
 
     const inputs: Array<FileInput & { format: FileFormat | undefined }> = files.map((file) => ({ ...file, format: fileFormat(file.path) }));
@@ -110,7 +114,6 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await stageRejections(warehouse, request.rejections ?? []);
 
     await warehouse.run('BEGIN TRANSACTION');
-    await warehouse.runModel('staged_legs');
     await warehouse.runModel('incoming_legs');
     const [counts] = await warehouse.rows<{ read: bigint; valid: bigint; incoming: bigint; known: bigint }>(`
       SELECT
@@ -152,39 +155,13 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 
-/** Adds the file's records to staged_raw, and lines too malformed to be records to staged_rejects. */
+/**
+ * Checks the file's records into staged_legs (through the staged_raw view the checked_legs model
+ * reads), and lines too malformed to be records into staged_rejects.
+ */
 async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<void> {
-  const file = sqlString(path);
-  if (format === 'jsonl') {
-    const lines = `read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
-    const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
-    const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
-    // CASE, not AND: json_type must never see text that is not JSON.
-    await warehouse.run(`
-      INSERT INTO staged_raw
-      SELECT
-        coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}),
-        coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number),
-        ${fileIndex}, line_number, line,
-        CASE WHEN fields IS NULL THEN 'line is not a JSON object' END,
-        ${fields}
-      FROM (
-        SELECT line, line_number,
-          CASE WHEN json_valid(line) THEN CASE WHEN json_type(line) = 'OBJECT' THEN json_extract_string(line, [${paths}]) END END AS fields
-        FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
-        WHERE NOT is_blank(line)
-      )`);
-    return;
-  }
-  const reader = format === 'csv'
-    ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
-    : `read_parquet(${file})`;
-  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
-  const fields = LEG_FIELDS.map((field) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'NULL')).join(', ');
-  await warehouse.run(`
-    INSERT INTO staged_raw
-    SELECT ${sqlString(source)}, 'row ' || record_number, ${fileIndex}, record_number, NULL, NULL, ${fields}
-    FROM (SELECT *, row_number() OVER () AS record_number FROM ${reader})`);
+  await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${await rawRecordsQuery(warehouse, format, path, source, fileIndex)}`);
+  await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
   if (format !== 'csv') return;
   // Lines the CSV reader itself could not split into the header's columns.
   await warehouse.run(`
@@ -192,6 +169,39 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     SELECT ${sqlString(source)}, 'line ' || line, any_value(csv_line), 'malformed CSV line: ' || string_agg(DISTINCT error_message, '; ')
     FROM csv_rejects GROUP BY line`);
   await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
+}
+
+/** A query of the file's records as text, in the columns of STAGED_RAW_COLUMNS. */
+async function rawRecordsQuery(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<string> {
+  const file = sqlString(path);
+  if (format === 'jsonl') {
+    const lines = `read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
+    const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
+    const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
+    // Nested CASE, not AND: json_type must never see text that is not JSON.
+    return `
+      SELECT
+        coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}) AS source,
+        coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number) AS location,
+        ${fileIndex} AS file_index, line_number AS row_number, line AS raw_payload,
+        CASE WHEN fields IS NULL THEN 'line is not a JSON object' END AS parse_error,
+        ${fields}
+      FROM (
+        SELECT line, line_number,
+          CASE WHEN json_valid(line) THEN CASE WHEN json_type(line) = 'OBJECT' THEN json_extract_string(line, [${paths}]) END END AS fields
+        FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
+        WHERE NOT is_blank(line)
+      )`;
+  }
+  const reader = format === 'csv'
+    ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
+    : `read_parquet(${file})`;
+  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
+  const fields = LEG_FIELDS.map((field) => `${columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS ${field}`).join(', ');
+  return `
+    SELECT ${sqlString(source)} AS source, 'row ' || record_number AS location, ${fileIndex} AS file_index, record_number AS row_number,
+      CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${fields}
+    FROM (SELECT *, row_number() OVER () AS record_number FROM ${reader})`;
 }
 
 async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): Promise<void> {
@@ -206,12 +216,9 @@ async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): P
 
 /** Rejected records of this load replace earlier quarantine rows of the same record, so re-imports stay idempotent. */
 async function quarantine(warehouse: Warehouse): Promise<void> {
-  const payload = `coalesce(raw_payload, CAST(json_object(${LEG_FIELDS.map((f) => `'${f}', ${f}_raw`).join(', ')}) AS VARCHAR))`;
   await warehouse.run(`
     CREATE OR REPLACE TEMP TABLE rejected_now AS
-    SELECT s.source, s.location, ${payload} AS raw_payload, s.reject_reason AS reason
-    FROM staged_legs s JOIN (SELECT file_index, row_number, ${LEG_FIELDS.map((f) => `${f} AS ${f}_raw`).join(', ')} FROM staged_raw) r USING (file_index, row_number)
-    WHERE s.reject_reason IS NOT NULL
+    SELECT source, location, raw_payload, reject_reason AS reason FROM staged_legs WHERE reject_reason IS NOT NULL
     UNION ALL
     SELECT source, location, raw_payload, reason FROM staged_rejects`);
   await warehouse.run(`
@@ -233,9 +240,8 @@ async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Prom
     SELECT * FROM (SELECT unnest(from_json($1, '[{"priority":"BIGINT","category":"VARCHAR","keyword":"VARCHAR"}]'), recursive := true))`,
     [JSON.stringify(rules)]);
   await warehouse.run(`
-    CREATE OR REPLACE TEMP TABLE excluded_customer_keys AS
-    SELECT DISTINCT phone_candidate_key(n) AS customer_key FROM (SELECT unnest(from_json($1, '["VARCHAR"]')) AS n)
-    WHERE phone_candidate_key(n) IS NOT NULL`,
+    CREATE OR REPLACE TEMP TABLE excluded_numbers AS
+    SELECT DISTINCT unnest(from_json($1, '["VARCHAR"]')) AS customer_number`,
     [JSON.stringify(config.excludedNumbers)]);
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([config.timezone, config.excludedNumbers, config.reasonRules]))

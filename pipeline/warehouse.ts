@@ -28,6 +28,17 @@ async function modelSql(name: string): Promise<string> {
   return sql;
 }
 
+/** With RECHAMADAS_PROFILE=1, each statement's duration goes to stderr: where a load spends its time. */
+async function profiled(label: string, work: () => Promise<unknown>): Promise<void> {
+  if (!process.env.RECHAMADAS_PROFILE) {
+    await work();
+    return;
+  }
+  const started = performance.now();
+  await work();
+  process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+}
+
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -43,14 +54,15 @@ export async function openWarehouse(path: string, config: Config, options: { rea
   const warehouse: Warehouse = {
     connection,
     async runModel(name) {
-      await connection.run(await modelSql(name));
+      const sql = await modelSql(name);
+      await profiled(`model ${name}`, () => connection.run(sql));
     },
     async rows<T>(sql: string, params?: DuckDBValue[]) {
       const reader = await connection.runAndReadAll(sql, params);
       return reader.getRowObjectsJS() as T[];
     },
     async run(sql, params) {
-      await connection.run(sql, params);
+      await profiled(`sql ${sql.trim().slice(0, 60).replace(/\s+/g, ' ')}`, () => connection.run(sql, params));
     },
     close() {
       connection.closeSync();

@@ -17,8 +17,7 @@ grouped AS (
     min(started_at) AS started_at,
     arg_min(direction, leg_order) AS direction,
     bool_or(status = 'answered') AS answered,
-    arg_min(struct_pack(customer_key, ddd, uf, region), leg_order)
-      FILTER (WHERE customer_key IS NOT NULL) AS customer,
+    arg_min(customer_key, leg_order) FILTER (WHERE customer_key IS NOT NULL) AS customer_key,
     -- The handling leg: the answered leg that started last (tie: greatest call_id).
     arg_max(struct_pack(agent_id, agent_name, supervisor, team, queue, reason, reason_category), leg_order)
       FILTER (WHERE status = 'answered') AS handling,
@@ -29,19 +28,27 @@ grouped AS (
   FROM leg_rows
   GROUP BY contact_key
 ),
+-- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
+reason_identities AS (
+  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs)
+),
 described AS (
   SELECT
     contact_key, operator, protocol,
-    customer.customer_key, customer.ddd, customer.uf, customer.region,
+    customer_key, area.ddd, area.uf,
+    CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
     started_at,
     CAST(timezone(getvariable('timezone'), started_at) AS DATE) AS local_date,
     direction, answered,
-    direction = 'inbound' AND answered AND customer.customer_key IS NOT NULL AS eligible,
+    direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
     handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
     handling.reason, handling.reason_category,
     legs, talk_seconds, handle_seconds,
-    epoch_us(started_at) AS started_us
+    epoch_us(started_at) AS started_us,
+    reason_identities.identity AS reason_identity
   FROM grouped
+  LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
+  LEFT JOIN reason_identities ON reason_identities.reason = handling.reason
 ),
 sequenced AS (
   SELECT
@@ -109,12 +116,11 @@ SELECT
     WHEN a.contact_key IS NULL THEN NULL
     WHEN a.talk_seconds < getvariable('short_call_seconds') THEN 'short'
     WHEN a.legs > 1 THEN 'transferred'
-    WHEN reason_identity(a.reason) IS NULL OR reason_identity(c.reason) IS NULL THEN 'unknown'
-    WHEN reason_identity(a.reason) = reason_identity(c.reason) THEN 'same_reason'
+    WHEN a.reason_identity IS NULL OR c.reason_identity IS NULL THEN 'unknown'
+    WHEN a.reason_identity = c.reason_identity THEN 'same_reason'
     ELSE 'different_reason'
   END AS cause,
   cb.resolved
 FROM described c
 LEFT JOIN callbacks cb ON cb.contact_key = c.contact_key
-LEFT JOIN described a ON a.contact_key = cb.attributed_contact_key
-ORDER BY c.started_at, c.contact_key;
+LEFT JOIN described a ON a.contact_key = cb.attributed_contact_key;

@@ -26,8 +26,7 @@ CREATE OR REPLACE MACRO is_blank(x) AS x IS NULL OR regexp_full_match(x, '\s*');
 CREATE OR REPLACE MACRO quoted_value(x) AS
   '"' || CASE WHEN length(x) > 60 THEN left(x, 57) || '...' ELSE x END || '"';
 
--- SPEC §2, step by step. phone_candidate_key applies steps 1–4 and 6; the DDD check of
--- step 5 and the configured exclusions are joins in customer_number_keys.sql.
+-- SPEC §2, step by step; customer_number_keys.sql chains them.
 CREATE OR REPLACE MACRO phone_is_withheld(raw) AS
   regexp_full_match(raw, '\s*')
   OR regexp_matches(lower(raw), 'anonymous|anonimo|anônimo|restrito|privado|private|unknown|desconhecido');
@@ -46,17 +45,6 @@ CREATE OR REPLACE MACRO phone_ddd_subscriber(n) AS CASE
   WHEN length(n) = 10 AND n[3] IN ('6', '7', '8', '9') THEN n[1:2] || '9' || n[3:]
   WHEN length(n) = 10 AND n[3] IN ('2', '3', '4', '5') THEN n
   WHEN length(n) = 11 AND n[3] = '9' THEN n
-  END;
-
--- '(11) 99999-9999' and the like are placeholders typed by agents, not customers.
-CREATE OR REPLACE MACRO phone_without_placeholder(k) AS
-  CASE WHEN k[3:] <> repeat(k[3], length(k) - 2) THEN k END;
-
-CREATE OR REPLACE MACRO phone_candidate_key(raw) AS CASE
-  WHEN raw IS NULL OR phone_is_withheld(raw) THEN NULL
-  WHEN regexp_matches(raw, '^\s*\+') AND NOT starts_with(phone_digits(raw), '55') THEN
-    CASE WHEN length(phone_digits(raw)) BETWEEN 8 AND 15 THEN '+' || phone_digits(raw) END
-  ELSE phone_without_placeholder(phone_ddd_subscriber(phone_national(phone_digits(raw))))
   END;
 
 -- SPEC §4: reasons compare ignoring case, accents and spacing.

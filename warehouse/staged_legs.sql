@@ -1,6 +1,7 @@
--- staged_legs: every record of this load, typed, with the reason it breaks SPEC §1 (NULL when valid).
--- Input: the temp table staged_raw (all text, one row per record read), filled by pipeline/load.ts.
-CREATE OR REPLACE TEMP TABLE staged_legs AS
+-- checked_legs: the records of staged_raw, typed, with the reason each breaks SPEC §1 (NULL when
+-- valid). staged_raw is a view over the file being read (all text, one row per record), defined
+-- by pipeline/load.ts. A rejected record keeps its raw payload; a valid one needs none.
+CREATE OR REPLACE TEMP VIEW checked_legs AS
 WITH typed AS (
   SELECT
     *,
@@ -10,9 +11,54 @@ WITH typed AS (
     parse_duration(hold_seconds) AS hold_value,
     parse_duration(wrap_seconds) AS wrap_value
   FROM staged_raw
+),
+validated AS (
+  SELECT
+    *,
+    -- A record that could not even be parsed has only that reason.
+    coalesce(parse_error, nullif(concat_ws('; ',
+      CASE
+        WHEN is_blank(operator) THEN 'operator is missing'
+        WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
+          THEN 'operator ' || quoted_value(operator) || ' must be 1 to 64 characters among a-z, 0-9, _ and -'
+      END,
+      CASE
+        WHEN is_blank(call_id) THEN 'call_id is missing'
+        WHEN length(call_id) > 128 THEN 'call_id ' || quoted_value(call_id) || ' is longer than 128 characters'
+      END,
+      CASE
+        WHEN is_blank(direction) THEN 'direction is missing'
+        WHEN direction NOT IN ('inbound', 'outbound')
+          THEN 'direction ' || quoted_value(direction) || ' must be inbound or outbound'
+      END,
+      CASE
+        WHEN is_blank(status) THEN 'status is missing'
+        WHEN status NOT IN ('answered', 'abandoned')
+          THEN 'status ' || quoted_value(status) || ' must be answered or abandoned'
+      END,
+      CASE
+        WHEN is_blank(started_at) THEN 'started_at is missing'
+        WHEN started_at_value IS NULL
+          THEN 'started_at ' || quoted_value(started_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+      END,
+      CASE
+        WHEN NOT is_blank(updated_at) AND updated_at_value IS NULL
+          THEN 'updated_at ' || quoted_value(updated_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+      END,
+      CASE WHEN talk_value IS NULL THEN 'talk_seconds ' || quoted_value(talk_seconds) || ' must be a whole number of seconds, 0 or more' END,
+      CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END,
+      CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END,
+      CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END
+    ), '')) AS reject_reason
+  FROM typed
 )
 SELECT
-  source, location, file_index, row_number, raw_payload,
+  source, location, file_index, row_number,
+  CASE WHEN reject_reason IS NOT NULL THEN coalesce(raw_payload, CAST(json_object(
+    'operator', operator, 'call_id', call_id, 'protocol', protocol, 'direction', direction, 'status', status,
+    'started_at', started_at, 'customer_number', customer_number, 'agent_id', agent_id, 'agent_name', agent_name,
+    'supervisor', supervisor, 'team', team, 'queue', queue, 'reason', reason, 'talk_seconds', talk_seconds,
+    'hold_seconds', hold_seconds, 'wrap_seconds', wrap_seconds, 'updated_at', updated_at) AS VARCHAR)) END AS raw_payload,
   operator, call_id,
   CASE WHEN NOT is_blank(protocol) THEN protocol END AS protocol,
   direction, status,
@@ -22,39 +68,5 @@ SELECT
   agent_name, supervisor, team, queue, reason,
   talk_value AS talk_seconds, hold_value AS hold_seconds, wrap_value AS wrap_seconds,
   updated_at_value AS updated_at,
-  -- A record that could not even be parsed has only that reason.
-  coalesce(parse_error, nullif(concat_ws('; ',
-    CASE
-      WHEN is_blank(operator) THEN 'operator is missing'
-      WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
-        THEN 'operator ' || quoted_value(operator) || ' must be 1 to 64 characters among a-z, 0-9, _ and -'
-    END,
-    CASE
-      WHEN is_blank(call_id) THEN 'call_id is missing'
-      WHEN length(call_id) > 128 THEN 'call_id ' || quoted_value(call_id) || ' is longer than 128 characters'
-    END,
-    CASE
-      WHEN is_blank(direction) THEN 'direction is missing'
-      WHEN direction NOT IN ('inbound', 'outbound')
-        THEN 'direction ' || quoted_value(direction) || ' must be inbound or outbound'
-    END,
-    CASE
-      WHEN is_blank(status) THEN 'status is missing'
-      WHEN status NOT IN ('answered', 'abandoned')
-        THEN 'status ' || quoted_value(status) || ' must be answered or abandoned'
-    END,
-    CASE
-      WHEN is_blank(started_at) THEN 'started_at is missing'
-      WHEN started_at_value IS NULL
-        THEN 'started_at ' || quoted_value(started_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
-    END,
-    CASE
-      WHEN NOT is_blank(updated_at) AND updated_at_value IS NULL
-        THEN 'updated_at ' || quoted_value(updated_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
-    END,
-    CASE WHEN talk_value IS NULL THEN 'talk_seconds ' || quoted_value(talk_seconds) || ' must be a whole number of seconds, 0 or more' END,
-    CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END,
-    CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END,
-    CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END
-  ), '')) AS reject_reason
-FROM typed;
+  reject_reason
+FROM validated;

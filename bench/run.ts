@@ -1,0 +1,30 @@
+// npm run bench [-- --rows N] [-- --only import|extract|site]: prints figures; see docs/benchmarks.md.
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import fs from 'fs-extra';
+import { generateLegsCsv } from './generate.ts';
+
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, only: { type: 'string' } } });
+const rows = Number(values.rows);
+const out = resolve('bench/out');
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+print(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
+
+if (!values.only || values.only === 'import') await benchImport();
+
+async function benchImport(): Promise<void> {
+  await fs.emptyDir(out);
+  const csv = join(out, `legs-${rows}.csv`);
+  const generating = performance.now();
+  await generateLegsCsv(rows, csv);
+  print(`import: generated ${rows} legs (+1% re-sent) in ${((performance.now() - generating) / 1000).toFixed(1)} s, ${((await stat(csv)).size / 2 ** 20).toFixed(0)} MB CSV`);
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/import-child.ts', join(out, 'bench.duckdb'), csv, join(out, 'contacts.parquet')], { maxBuffer: 1 << 20 });
+  const result = JSON.parse(stdout) as { summary: Record<string, unknown>; importSeconds: number; exportSeconds: number; peakRssMb: number };
+  print(`import: ${rows} legs → warehouse in ${result.importSeconds.toFixed(1)} s; contacts → Parquet in ${result.exportSeconds.toFixed(1)} s; total ${(result.importSeconds + result.exportSeconds).toFixed(1)} s; peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  print(`import: ${JSON.stringify(result.summary)}`);
+}
