@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../pipeline/config.ts';
+import { config, importInto, leg, query, scratchDir, writeCsv } from './helpers.ts';
+
+describe('configuration', () => {
+  it('works with no file at all', async () => {
+    const cfg = await loadConfig(undefined);
+    expect(cfg).toMatchObject({ timezone: 'America/Sao_Paulo', callbackWindowDays: 7, attribution: 'origin', shortCallSeconds: 30, excludedNumbers: [] });
+    expect(cfg.reasonRules.length).toBeGreaterThan(3);
+  });
+
+  it('names every invalid field in one readable message', () => {
+    const attempt = () => parseConfig({ timezone: 'Mars/Olympus', callbackWindowDays: 91, attribution: 'last', shortCallSeconds: -1, colour: 'blue' }, 'rechamadas.json');
+    expect(attempt).toThrow(ConfigError);
+    const message = (() => { try { attempt(); return ''; } catch (error) { return (error as Error).message; } })();
+    expect(message).toContain('Invalid configuration in rechamadas.json');
+    for (const field of ['timezone', 'callbackWindowDays', 'attribution', 'shortCallSeconds', 'colour']) {
+      expect(message, field).toContain(field);
+    }
+  });
+
+  it('says which file is unreadable or not JSON', async () => {
+    const dir = await scratchDir();
+    await expect(loadConfig(join(dir, 'absent.json'))).rejects.toThrow(/Cannot read configuration file .*absent\.json/);
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{ "timezone": ');
+    await expect(loadConfig(broken)).rejects.toThrow(/broken\.json is not valid JSON/);
+  });
+});
+
+describe('reason categories', () => {
+  it('match keywords as words ignoring case and accents, first rule first, Outros otherwise', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const reasons = ['2ª VIA de boleto', 'Fatura contestada', 'Cancelamento do plano', 'SEM SINAL', 'Elogio', 'Contato comercial', ''];
+    const cfg = config({ reasonRules: [
+      { category: 'Financeiro', keywords: ['2a via', 'fatura'] },
+      { category: 'Cancelamento', keywords: ['cancelamento'] },
+      { category: 'Técnico', keywords: ['sem sinal', 'plano'] },
+      { category: 'Comercial', keywords: ['conta'] },
+    ] });
+    await importInto(warehouse, [await writeCsv(join(dir, 'legs.csv'), reasons.map((reason, i) => leg({ call_id: `r${i}`, reason, started_at: `2026-11-20T1${i}:00:00Z` })))], cfg);
+    const rows = await query<{ call_id: string; reason_category: string | null }>(warehouse, 'SELECT call_id, reason_category FROM legs ORDER BY call_id', cfg);
+    expect(rows.map((row) => row.reason_category)).toEqual(['Financeiro', 'Financeiro', 'Cancelamento', 'Técnico', 'Outros', 'Outros', null]);
+    const contacts = await query<{ reason_category: string }>(warehouse, "SELECT reason_category FROM contacts WHERE contact_key = 'vivo:r0'", cfg);
+    expect(contacts).toEqual([{ reason_category: 'Financeiro' }]);
+  });
+
+  it('are re-derived for stored legs when the rules change', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const first = await writeCsv(join(dir, 'a.csv'), [leg({ call_id: '1', reason: 'Elogio', started_at: '2026-11-20T10:00:00Z' })]);
+    await importInto(warehouse, [first]);
+    expect(await query(warehouse, 'SELECT reason_category FROM contacts')).toEqual([{ reason_category: 'Outros' }]);
+    const cfg = config({ reasonRules: [{ category: 'Elogios', keywords: ['elogio'] }], excludedNumbers: ['(11) 98765-4321'] });
+    await importInto(warehouse, [await writeCsv(join(dir, 'b.csv'), [])], cfg);
+    expect(await query(warehouse, 'SELECT reason_category, customer_key, eligible FROM contacts', cfg)).toEqual([{ reason_category: 'Elogios', customer_key: null, eligible: false }]);
+  });
+});
