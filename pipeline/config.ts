@@ -29,6 +29,8 @@ export const configSchema = z
     excludedNumbers: z.array(z.string()).default([]),
     reasonRules: z.array(reasonRule).default(DEFAULT_REASON_RULES),
     warehouse: z.string().default('warehouse/rechamadas.duckdb'),
+    /** DuckDB's buffer pool; beyond it, large loads spill to disk instead of growing the process. */
+    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'must look like 3GB or 512MB').default('3GB'),
   })
   .strict();
 

@@ -70,6 +70,7 @@ export async function openWarehouse(path: string, config: Config, options: { rea
     },
   };
   try {
+    await warehouse.run(`SET memory_limit = ${sqlString(config.memoryLimit)}`);
     await warehouse.run(`SET TimeZone = ${sqlString(config.timezone)}`);
     await warehouse.run(`SET VARIABLE timezone = ${sqlString(config.timezone)}`);
     await warehouse.run(`SET VARIABLE callback_window_seconds = CAST(${config.callbackWindowDays * 86_400} AS BIGINT)`);

@@ -137,6 +137,27 @@ async function exportLegsAsParquet(warehouse: string, out: string) {
   }
 }
 
+describe('timestamps (SPEC §1)', () => {
+  it('accepts the ISO-8601 forms and reads offset-less ones in the center time zone', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const forms: Array<[string, string]> = [
+      ['2026-11-20T10:00:00Z', '2026-11-20T10:00:00.000Z'],
+      ['2026-11-20t10:00:00z', '2026-11-20T10:00:00.000Z'],
+      ['2026-11-20T10:00Z', '2026-11-20T10:00:00.000Z'],
+      ['2026-11-20T10:00', '2026-11-20T13:00:00.000Z'],
+      ['2026-11-20 10:00:00', '2026-11-20T13:00:00.000Z'],
+      ['2026-11-20T10:00:00.250-03:00', '2026-11-20T13:00:00.250Z'],
+      ['2026-11-20T10:00:00,5-0300', '2026-11-20T13:00:00.500Z'],
+      ['2026-11-20T10:00:00+05:30', '2026-11-20T04:30:00.000Z'],
+      ['2026-11-20T10:00:00-03', '2026-11-20T13:00:00.000Z'],
+    ];
+    await importInto(warehouse, [await writeCsv(join(dir, 'forms.csv'), forms.map(([text], i) => leg({ call_id: `t${i}`, started_at: text })))]);
+    const rows = await query<{ call_id: string; started_at: Date }>(warehouse, 'SELECT call_id, started_at FROM legs ORDER BY CAST(call_id[2:] AS INTEGER)');
+    expect(rows.map((row) => row.started_at.toISOString())).toEqual(forms.map(([, instant]) => instant));
+  });
+});
+
 describe('bad input', () => {
   it('quarantines each bad record with a reason naming field, value and rule, and loads the good ones', async () => {
     const dir = await scratchDir();

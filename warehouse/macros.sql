@@ -1,26 +1,22 @@
 -- Scalar macros shared by the models. Stored in the warehouse, so analysts can call them too.
 
+-- Blank means missing. trim() with the whitespace characters, not a regex: it runs on every field.
+CREATE OR REPLACE MACRO is_blank(x) AS x IS NULL OR trim(x, E' \t\r\n\v\f') = '';
+
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
 -- (set to the center's) applies. Returns NULL when the text is not such a timestamp.
-CREATE OR REPLACE MACRO iso_instant_parts(x) AS regexp_extract(
-  trim(x),
-  '^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(:\d{2}(?:[.,]\d{1,9})?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?$',
-  ['day', 'hour_minute', 'seconds', 'zone']);
-
+-- One pattern check, then DuckDB's own cast; minutes-only times get ':00' first.
 CREATE OR REPLACE MACRO parse_instant(x) AS CASE
-  WHEN iso_instant_parts(x).day <> '' THEN TRY_CAST(
-    iso_instant_parts(x).day || ' ' || iso_instant_parts(x).hour_minute
-    || coalesce(nullif(replace(iso_instant_parts(x).seconds, ',', '.'), ''), ':00')
-    || upper(iso_instant_parts(x).zone) AS TIMESTAMPTZ)
+  WHEN regexp_full_match(x, '\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?\s*')
+    THEN TRY_CAST(regexp_replace(upper(replace(trim(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
   END;
 
--- SPEC §1: durations are whole seconds >= 0; missing means 0. NULL means invalid.
+-- SPEC §1: durations are whole seconds >= 0 (12.0 is whole); missing means 0. NULL means invalid.
 CREATE OR REPLACE MACRO parse_duration(x) AS CASE
-  WHEN x IS NULL OR trim(x) = '' THEN CAST(0 AS BIGINT)
-  WHEN regexp_full_match(trim(x), '[0-9]{1,12}(\.0+)?') THEN CAST(regexp_extract(trim(x), '^[0-9]+') AS BIGINT)
+  WHEN x IS NULL THEN CAST(0 AS BIGINT)
+  WHEN regexp_full_match(x, '\s*[0-9]{1,12}(\.0+)?\s*') THEN CAST(TRY_CAST(trim(x) AS UBIGINT) AS BIGINT)
+  WHEN is_blank(x) THEN CAST(0 AS BIGINT)
   END;
-
-CREATE OR REPLACE MACRO is_blank(x) AS x IS NULL OR regexp_full_match(x, '\s*');
 
 -- Values quoted in rejection reasons stay short enough to read.
 CREATE OR REPLACE MACRO quoted_value(x) AS
