@@ -11,6 +11,11 @@ export type { Command } from './command.ts';
 const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./load.ts')).importCommand,
   export: async () => (await import('./export.ts')).exportCommand,
+  extract: async () => (await import('./extract.ts')).extractCommand,
+  'load-raw': async () => (await import('./extract.ts')).loadRawCommand,
+  'demo-api': async () => (await import('./demo.ts')).demoApiCommand,
+  demo: async () => (await import('./demo.ts')).demoCommand,
+  'build-site': async () => (await import('./render.ts')).buildSiteCommand,
 };
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {

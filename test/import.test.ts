@@ -285,7 +285,7 @@ describe('command line', () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
     const file = await writeCsv(join(dir, 'legs.csv'), [...day('2026-11-20', 12), leg({ call_id: 'bad', started_at: 'x' })]);
-    const cli = ['--import', 'tsx', 'pipeline/cli.ts'];
+    const cli = ['bin/rechamadas.js'];
     const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse]);
     expect(imported.stdout).toBe('read 13 / loaded 12 / duplicates 0 / rejected 1\n');
     expect(imported.stderr).toMatch(/^transform: contacts \d+/m);

@@ -1,0 +1,81 @@
+import * as vega from 'vega';
+import * as vegaLite from 'vega-lite';
+import { escapeHtml } from './html.ts';
+
+/** One palette for every chart (and the CSS): a blue for volume, an orange for callbacks. */
+export const PALETTE = { volume: '#2563a8', callback: '#d9622b', neutral: '#6b7785', categories: ['#2563a8', '#d9622b', '#3b9a6b', '#8a5cc2', '#c2a23b', '#6b7785'] };
+
+/** pt-BR number and date formats; `vega.locale` exists at runtime but is missing from vega's typings. */
+const PT_BR = (vega as unknown as { locale: (number: object, time: object) => unknown }).locale(
+  { decimal: ',', thousands: '.', grouping: [3], currency: ['R$ ', ''] },
+  {
+    dateTime: '%A, %e de %B de %Y. %X', date: '%d/%m/%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
+    days: ['domingo', 'segunda', 'terça', 'quarta', 'quinta', 'sexta', 'sábado'],
+    shortDays: ['dom', 'seg', 'ter', 'qua', 'qui', 'sex', 'sáb'],
+    months: ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'],
+    shortMonths: ['jan', 'fev', 'mar', 'abr', 'mai', 'jun', 'jul', 'ago', 'set', 'out', 'nov', 'dez'],
+  },
+);
+
+const BASE_CONFIG = {
+  background: null,
+  font: 'system-ui, sans-serif',
+  view: { stroke: null },
+  axis: { labelColor: '#3d4650', titleColor: '#3d4650', gridColor: '#e4e8ec', domainColor: '#aab3bc' },
+  range: { category: PALETTE.categories },
+};
+
+export interface ChartText { title: string; description: string }
+
+/** Compiles a Vega-Lite spec and renders it to inline SVG at build time, labelled for screen readers. */
+export async function renderChart(spec: Record<string, unknown>, text: ChartText): Promise<string> {
+  const compiled = vegaLite.compile({ ...spec, config: BASE_CONFIG } as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', locale: PT_BR } as vega.ViewOptions);
+  try {
+    const svg = await view.toSVG();
+    const label = escapeHtml(text.title);
+    return svg.replace(
+      /^<svg /,
+      `<svg role="img" aria-label="${label}" `,
+    ).replace(/^(<svg[^>]*>)/, `$1<title>${label}</title><desc>${escapeHtml(text.description)}</desc>`);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Daily contacts (bars) and callback rate (line), dates as UTC calendar days so none shifts. */
+export function trendSpec(days: { date: string; contacts: number; rate: number | null; provisional: boolean }[], width = 640): Record<string, unknown> {
+  return {
+    width, height: 180,
+    data: { values: days },
+    encoding: { x: { field: 'date', type: 'temporal', timeUnit: 'utcyearmonthdate', title: null, axis: { format: '%d/%m', labelAngle: 0, tickCount: 8 } } },
+    layer: [
+      {
+        // Days whose callback window is still open are drawn lighter: their figures may still change.
+        mark: { type: 'bar', color: PALETTE.volume },
+        encoding: {
+          y: { field: 'contacts', type: 'quantitative', title: 'Atendimentos', axis: { format: ',d', tickMinStep: 1 } },
+          opacity: { condition: { test: 'datum.provisional', value: 0.35 }, value: 0.8 },
+        },
+      },
+      {
+        mark: { type: 'line', color: PALETTE.callback, strokeWidth: 2 },
+        encoding: { y: { field: 'rate', type: 'quantitative', title: 'Taxa de rechamada', axis: { format: '.0%', orient: 'right' } } },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  };
+}
+
+/** Horizontal bars, one per category, sorted as given. */
+export function barSpec(rows: { label: string; value: number }[], options: { format: 'count' | 'percent'; color?: string; width?: number }): Record<string, unknown> {
+  return {
+    width: options.width ?? 560, height: { step: 22 },
+    data: { values: rows },
+    mark: { type: 'bar', color: options.color ?? PALETTE.callback },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelLimit: 220 } },
+      x: { field: 'value', type: 'quantitative', title: null, axis: options.format === 'percent' ? { format: '.0%' } : { format: ',d', tickMinStep: 1 } },
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { renderChart, type ChartText } from './charts.ts';
+import { pageWorkbook } from './exports.ts';
+import type { Table } from './tables.ts';
+
+type Task =
+  | { kind: 'chart'; spec: Record<string, unknown>; text: ChartText }
+  | { kind: 'workbook'; tables: Table[]; builtAt: number };
+
+function runTask(task: Task): Promise<string | Buffer> {
+  return task.kind === 'chart' ? renderChart(task.spec, task.text) : pageWorkbook(task.tables, new Date(task.builtAt));
+}
+
+/**
+ * Chart rendering and XLSX writing are pure and CPU-bound: most of a large build. They run on
+ * worker threads so they overlap with templating and file writing; `size` 0 runs them in-process.
+ */
+export class RenderPool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, { resolve: (value: string | Buffer) => void; reject: (error: Error) => void }>();
+  private next = 0;
+
+  constructor(size = availableParallelism()) {
+    for (let index = 0; index < size; index++) {
+      // The worker loads this TypeScript module through tsx, as the CLI does (no build step).
+      const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
+      const worker = new Worker(bootstrap, { eval: true });
+      worker.on('message', (message: { id: number; result?: string | Uint8Array; error?: string }) => {
+        const pending = this.waiting.get(message.id)!;
+        this.waiting.delete(message.id);
+        if (message.error !== undefined) pending.reject(new Error(message.error));
+        else pending.resolve(typeof message.result === 'string' ? message.result : Buffer.from(message.result!));
+      });
+      worker.on('error', (error) => {
+        for (const pending of this.waiting.values()) pending.reject(error);
+        this.waiting.clear();
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  private run(task: Task): Promise<string | Buffer> {
+    if (this.workers.length === 0) return runTask(task);
+    const id = this.next++;
+    const worker = this.workers[id % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, task });
+    });
+  }
+
+  async chart(spec: Record<string, unknown>, text: ChartText): Promise<string> {
+    return (await this.run({ kind: 'chart', spec, text })) as string;
+  }
+
+  async workbook(tables: Table[], builtAt: Date): Promise<Buffer> {
+    return (await this.run({ kind: 'workbook', tables, builtAt: builtAt.getTime() })) as Buffer;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Runs jobs with at most `limit` in flight, so the workers always have queued work. */
+export async function runLimited(jobs: (() => Promise<void>)[], limit: number): Promise<void> {
+  let cursor = 0;
+  const lane = async () => {
+    while (cursor < jobs.length) await jobs[cursor++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  port.on('message', async ({ id, task }: { id: number; task: Task }) => {
+    try {
+      const result = await runTask(task);
+      port.postMessage({ id, result });
+    } catch (error) {
+      port.postMessage({ id, error: (error as Error).stack ?? String(error) });
+    }
+  });
+}

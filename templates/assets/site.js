@@ -1,0 +1,95 @@
+// Rechamadas dashboard: sorting, filtering and the period/operator selector. No framework, no network.
+(function () {
+  'use strict';
+
+  // Period/operator selector: pages are pre-rendered at p/<period>/<operator>/<page>, relative to the root.
+  function initSelector(form) {
+    var period = form.querySelector('[data-select="period"]');
+    var operator = form.querySelector('[data-select="operator"]');
+    if (form.hasAttribute('data-local')) {
+      var apply = function () { filterByPeriod(period.options[period.selectedIndex]); };
+      var wanted = /[#&]periodo=([^&]+)/.exec(location.hash);
+      if (wanted) { period.value = decodeURIComponent(wanted[1]); }
+      period.addEventListener('change', function () { history.replaceState(null, '', '#periodo=' + encodeURIComponent(period.value)); apply(); });
+      apply();
+      return;
+    }
+    var go = function () {
+      var target = form.getAttribute('data-root') + 'p/' + encodeURIComponent(period.value) + '/' +
+        encodeURIComponent(operator ? operator.value : 'todas') + '/' + form.getAttribute('data-page');
+      location.href = target;
+    };
+    period.addEventListener('change', go);
+    if (operator) { operator.addEventListener('change', go); }
+  }
+
+  // Agent pages: one page lists every period; show only rows of the chosen one.
+  function filterByPeriod(option) {
+    var from = option.getAttribute('data-from');
+    var to = option.getAttribute('data-to');
+    document.querySelectorAll('tr[data-period]').forEach(function (row) {
+      row.hidden = row.getAttribute('data-period') !== option.value;
+    });
+    document.querySelectorAll('tr[data-date]').forEach(function (row) {
+      var date = row.getAttribute('data-date');
+      row.hidden = date < from || date > to;
+    });
+    document.querySelectorAll('[data-period-label]').forEach(function (el) { el.textContent = option.textContent; });
+  }
+
+  function compare(kind, a, b) {
+    if (kind === 'text' || kind === 'date') { return a.localeCompare(b, 'pt-BR'); }
+    var x = a === '' ? -Infinity : Number(a);
+    var y = b === '' ? -Infinity : Number(b);
+    return x - y;
+  }
+
+  function initSortable(table) {
+    var headers = table.querySelectorAll('thead th');
+    headers.forEach(function (th, index) {
+      var button = th.querySelector('button');
+      if (!button) { return; }
+      button.addEventListener('click', function () {
+        var descending = th.getAttribute('aria-sort') === 'ascending';
+        headers.forEach(function (other) { if (other.querySelector('button')) { other.setAttribute('aria-sort', 'none'); } });
+        th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+        var kind = button.getAttribute('data-kind');
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var result = compare(kind, r1.cells[index].getAttribute('data-v'), r2.cells[index].getAttribute('data-v'));
+          return descending ? -result : result;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  // Text filter, facet selects and "flagged only" combine; rows hidden by the period switch stay hidden.
+  function applyFilters(table) {
+    var text = document.querySelector('[data-filter-for="' + table.id + '"]');
+    var needle = text ? text.value.trim().toLocaleLowerCase('pt-BR') : '';
+    var facets = document.querySelectorAll('[data-facet-for="' + table.id + '"]');
+    var flag = document.querySelector('[data-flag-for="' + table.id + '"]');
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      // Only the data cells: an episode timeline mentions other protocols and must not match.
+      var text = Array.prototype.map.call(row.querySelectorAll('td[data-v]'), function (cell) { return cell.textContent; }).join(' ');
+      var visible = !needle || text.toLocaleLowerCase('pt-BR').indexOf(needle) !== -1;
+      facets.forEach(function (facet) {
+        if (facet.value && row.getAttribute('data-' + facet.getAttribute('data-facet')) !== facet.value) { visible = false; }
+      });
+      if (flag && flag.checked && row.getAttribute('data-flagged') !== '1') { visible = false; }
+      row.classList.toggle('filtered-out', !visible);
+    });
+  }
+
+  function initFilters(table) {
+    var controls = document.querySelectorAll('[data-filter-for="' + table.id + '"], [data-facet-for="' + table.id + '"], [data-flag-for="' + table.id + '"]');
+    controls.forEach(function (control) {
+      control.addEventListener(control.tagName === 'INPUT' && control.type === 'search' ? 'input' : 'change', function () { applyFilters(table); });
+    });
+  }
+
+  document.querySelectorAll('form[data-selector]').forEach(initSelector);
+  document.querySelectorAll('table[data-sortable]').forEach(function (table) { initSortable(table); initFilters(table); });
+}());

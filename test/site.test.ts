@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
+import fs from 'fs-extra';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../pipeline/config.ts';
+import { memoryIo } from '../pipeline/io.ts';
+import { publishAtomically } from '../pipeline/publish.ts';
+import { buildSite } from '../pipeline/render.ts';
+import { openSiteDb } from '../pipeline/render/db.ts';
+import { neutralise, tableCsv } from '../pipeline/render/exports.ts';
+import { buildPeriods } from '../pipeline/render/periods.ts';
+import { customerReference, displayNumber } from '../pipeline/render/privacy.ts';
+import { wilsonInterval } from '../pipeline/render/stats.ts';
+import { createFixtureWarehouse, CUSTOMERS, FIXED_NOW, HOSTILE } from './site-fixture.ts';
+
+const SECRET = 'test-secret';
+let warehouse: string;
+let out: string;
+let files: string[];
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name)).sort();
+}
+
+async function build(target: string): Promise<void> {
+  await buildSite({ warehouse, out: target, config: parseConfig({}), io: memoryIo(FIXED_NOW), secret: SECRET });
+}
+
+beforeAll(async () => {
+  warehouse = await createFixtureWarehouse();
+  out = join(dirname(warehouse), 'site');
+  await build(out);
+  files = await listFiles(out);
+});
+
+describe('build-site output', () => {
+  it('pre-renders every page for every period and operator, and one page per agent', async () => {
+    const periods = buildPeriods('2026-11-27', parseConfig({}).site);
+    expect(periods.map((p) => p.id).slice(0, 5)).toEqual(['ultimo-dia', '7-dias', '30-dias', 'mes-atual', '2026-10']);
+    for (const period of periods) {
+      for (const scope of ['todas', 'alfa', 'beta']) {
+        for (const page of ['index', 'atendentes', 'equipes', 'rechamadas', 'motivos', 'uf']) {
+          expect(files).toContain(join(out, 'p', period.id, scope, `${page}.html`));
+        }
+      }
+    }
+    expect(files.filter((file) => file.includes(`${join(out, 'atendente')}/`) && file.endsWith('.html'))).toHaveLength(4);
+    expect((await fs.stat(join(out, 'index.html'))).size).toBeLessThan(300_000);
+  });
+
+  it('shows the KPI the SQL models compute: callbacks charged on the callback date (SPEC §5)', async () => {
+    const db = await openSiteDb(warehouse, 'America/Sao_Paulo');
+    const [expected] = await db.rows<{ callbacks: number; contacts: number }>(`
+      SELECT CAST(count(*) FILTER (WHERE is_callback) AS INTEGER) AS callbacks, CAST(count(*) FILTER (WHERE eligible) AS INTEGER) AS contacts
+      FROM contacts WHERE local_date BETWEEN DATE '2026-10-29' AND DATE '2026-11-27'`);
+    db.close();
+    const html = await readFile(join(out, 'p', '30-dias', 'todas', 'index.html'), 'utf8');
+    const card = (label: string) => new RegExp(`<h2>${label}[^]*?<p class="value">([^<]+)</p>`).exec(html)?.[1];
+    expect(card('Rechamadas')).toBe(String(expected!.callbacks));
+    expect(card('Atendimentos')).toBe(String(expected!.contacts));
+    expect(html).toMatch(/<h2>FCR <span class="badge provisional">provisório<\/span><\/h2>/);
+    expect(html).toContain('Dados até <strong>27/11/2026 05:30</strong> · gerado em 27/11/2026 06:00');
+  });
+
+  it('escapes every hostile value and never lets markup through', async () => {
+    const pages = files.filter((file) => file.endsWith('.html'));
+    for (const file of pages) {
+      const html = await readFile(file, 'utf8');
+      for (const raw of ['<script>alert', '<img src=x', '<svg onload', '<b>Cia</b>']) expect(html, relative(out, file)).not.toContain(raw);
+    }
+    const agents = await readFile(join(out, 'p', '30-dias', 'todas', 'atendentes.html'), 'utf8');
+    expect(agents).toContain('&lt;script&gt;alert(&quot;agente&quot;)&lt;/script&gt;');
+    expect(agents).toContain('Equipe &quot;Norte&quot; &amp; &lt;b&gt;Cia&lt;/b&gt;');
+  });
+
+  it('never publishes a full customer number, only masks and keyed references', async () => {
+    const forbidden = CUSTOMERS.flatMap((customer) => [customer.key, customer.raw, customer.key.replace('+', ''), customer.key.slice(2)]);
+    // Numbers could only reach a page through callback lists; their workbooks are read back too.
+    for (const file of files.filter((f) => !f.endsWith('.xlsx') || /rechamadas|atendente\//.test(f))) {
+      let text: string;
+      if (file.endsWith('.xlsx')) {
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(await readFile(file) as unknown as ArrayBuffer);
+        text = workbook.worksheets.map((sheet) => sheet.getSheetValues().map((row) => JSON.stringify(row)).join('\n')).join('\n');
+      } else {
+        text = await readFile(file, 'utf8');
+      }
+      for (const number of forbidden) expect(text.includes(number), `${number} in ${relative(out, file)}`).toBe(false);
+    }
+    const detail = await readFile(join(out, 'p', '30-dias', 'todas', 'rechamadas.html'), 'utf8');
+    expect(detail).toMatch(/\(\d\d\) •••••-\d{4}/);
+    expect(displayNumber('11987654321', true)).toBe('(11) •••••-4321');
+    expect(displayNumber('1134567890', true)).toBe('(11) ••••-7890');
+    expect(displayNumber('+14155552671', true)).toBe('+1 •••-2671');
+    expect(displayNumber('11987654321', false)).toBe('(11) 98765-4321');
+    const reference = customerReference('11987654321', SECRET);
+    expect(reference).toMatch(/^[0-9a-f]{12}$/);
+    expect(reference).not.toBe(createHash('sha256').update('11987654321').digest('hex').slice(0, 12));
+    expect(customerReference('11987654321', 'another-secret')).not.toBe(reference);
+  });
+
+  it('neutralises formula-like cells in CSV and XLSX exports (SPEC §7)', async () => {
+    expect(['=1+1', '+55', '-2', '@SUM(A1)', '\tx', '\rx', 'ok', 12].map(neutralise)).toEqual(["'=1+1", "'+55", "'-2", "'@SUM(A1)", "'\tx", "'\rx", 'ok', 12]);
+    const csv = await readFile(join(out, 'p', '30-dias', 'todas', 'motivos.motivos.csv'), 'utf8');
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""clique"")"`);
+    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await readFile(join(out, 'p', '30-dias', 'todas', 'motivos.xlsx')) as unknown as ArrayBuffer);
+    const values = workbook.worksheets.flatMap((sheet) => sheet.getSheetValues().flat()).filter((value): value is string => typeof value === 'string');
+    expect(values).toContain(`'${HOSTILE.reason}`);
+    expect(values.some((value) => /^[=+\-@]/.test(value))).toBe(false);
+    expect(tableCsv({ id: 't', caption: 't', columns: [{ key: 'a', label: 'A', kind: 'text' }], rows: [{ a: '-1' }] })).toBe("\uFEFFA\r\n'-1\r\n");
+  });
+
+  it('links only relatively, to files that exist, and requests nothing from another host', async () => {
+    for (const file of files.filter((f) => f.endsWith('.html'))) {
+      const html = await readFile(file, 'utf8');
+      for (const [, url] of html.matchAll(/(?:href|src)="([^"]*)"/g)) {
+        if (url === 'data:,') continue; // the empty favicon, so browsers request none
+        expect(url, relative(out, file)).not.toMatch(/^(\/|[a-z]+:)/i);
+        const target = resolve(dirname(file), url!.split('#')[0]!);
+        expect(await fs.pathExists(target), `${url} from ${relative(out, file)}`).toBe(true);
+      }
+    }
+  });
+
+  it('is byte-identical when rebuilt on the same data with the same clock', async () => {
+    const again = `${out}-again`;
+    await build(again);
+    const again_files = await listFiles(again);
+    expect(again_files.map((f) => relative(again, f))).toEqual(files.map((f) => relative(out, f)));
+    for (const file of files) {
+      const other = join(again, relative(out, file));
+      expect((await readFile(other)).equals(await readFile(file)), relative(out, file)).toBe(true);
+    }
+  });
+
+  it('matches the snapshot of the overview page', async () => {
+    await expect(await readFile(join(out, 'p', 'ultimo-dia', 'beta', 'index.html'), 'utf8')).toMatchFileSnapshot('__snapshots__/overview-ultimo-dia-beta.html');
+  });
+});
+
+describe('publishing', () => {
+  it('keeps the last good site when a build fails', async () => {
+    const target = join(dirname(warehouse), 'published');
+    await publishAtomically(target, async (staging) => fs.outputFile(join(staging, 'index.html'), 'good'));
+    await expect(publishAtomically(target, async (staging) => {
+      await fs.outputFile(join(staging, 'index.html'), 'half');
+      throw new Error('chart failed');
+    })).rejects.toThrow('chart failed');
+    expect(await readFile(join(target, 'index.html'), 'utf8')).toBe('good');
+    expect((await readdir(dirname(target))).filter((name) => name.includes('.published.'))).toEqual([]);
+    await expect(buildSite({ warehouse: join(dirname(warehouse), 'missing.duckdb'), out: target, config: parseConfig({}), io: memoryIo(FIXED_NOW) })).rejects.toThrow(/not found/);
+    expect(await readFile(join(target, 'index.html'), 'utf8')).toBe('good');
+  });
+});
+
+describe('statistics and periods', () => {
+  it('gives small samples wide Wilson intervals', () => {
+    const small = wilsonInterval(3, 10)!;
+    const large = wilsonInterval(300, 1000)!;
+    expect(small.low).toBeCloseTo(0.1078, 3);
+    expect(small.high).toBeCloseTo(0.6032, 3);
+    expect(large.high - large.low).toBeLessThan(small.high - small.low);
+    expect(wilsonInterval(0, 0)).toBeNull();
+  });
+
+  it('compares each period with the one before it', () => {
+    const [day, week, , monthToDate, lastMonth] = buildPeriods('2026-03-31', { rollingPeriods: ['ultimo-dia', '7-dias', '30-dias', 'mes-atual'], completeMonths: 2 });
+    expect(day).toMatchObject({ from: '2026-03-31', to: '2026-03-31', previous: { from: '2026-03-30', to: '2026-03-30' } });
+    expect(week).toMatchObject({ from: '2026-03-25', previous: { from: '2026-03-18', to: '2026-03-24' } });
+    expect(monthToDate).toMatchObject({ from: '2026-03-01', previous: { from: '2026-02-01', to: '2026-02-28' } });
+    expect(lastMonth).toMatchObject({ id: '2026-02', label: 'fevereiro de 2026', from: '2026-02-01', to: '2026-02-28', previous: { from: '2026-01-01', to: '2026-01-31' } });
+  });
+});
