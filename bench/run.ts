@@ -16,6 +16,8 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 print(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}`);
 
 if (!values.only || values.only === 'import') await benchImport();
+if (!values.only || values.only === 'extract') await (await import('./extract.ts')).benchExtract(print);
+if (!values.only || values.only === 'site') await (await import('./site.ts')).benchSite(print);
 
 async function benchImport(): Promise<void> {
   await fs.emptyDir(out);
