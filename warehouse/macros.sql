@@ -1,7 +1,12 @@
 -- Scalar macros shared by the models. Stored in the warehouse, so analysts can call them too.
 
--- Blank means missing. trim() with the whitespace characters, not a regex: it runs on every field.
-CREATE OR REPLACE MACRO is_blank(x) AS x IS NULL OR trim(x, E' \t\r\n\v\f') = '';
+-- Blank means missing. It runs on every field of every record, so only a value that starts
+-- with whitespace is trimmed.
+CREATE OR REPLACE MACRO is_blank(x) AS CASE
+  WHEN x IS NULL OR x = '' THEN true
+  WHEN ascii(x) IN (9, 10, 11, 12, 13, 32) THEN trim(x, E' \t\r\n\v\f') = ''
+  ELSE false
+  END;
 
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
 -- (set to the center's) applies. Returns NULL when the text is not such a timestamp.
