@@ -160,8 +160,17 @@ function firstLine(text: string): string {
  * reads), and lines too malformed to be records into staged_rejects.
  */
 async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<void> {
-  await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${await rawRecordsQuery(warehouse, format, path, source, fileIndex)}`);
-  await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
+  const check = async (records: string) => {
+    await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
+    await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
+  };
+  if (format === 'jsonl') {
+    // DuckDB's JSON reader is fast but refuses a whole file for one malformed line; then the
+    // file is read line by line so that the bad lines are quarantined and the rest loads.
+    await check(jsonRecordsQuery(path, source, fileIndex)).catch(() => check(jsonLinesQuery(path, source, fileIndex)));
+    return;
+  }
+  await check(await tabularRecordsQuery(warehouse, format, path, source, fileIndex));
   if (format !== 'csv') return;
   // Lines the CSV reader itself could not split into the header's columns.
   await warehouse.run(`
@@ -171,28 +180,44 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
   await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
 }
 
-/** A query of the file's records as text, in the columns of STAGED_RAW_COLUMNS. */
-async function rawRecordsQuery(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<string> {
+/** JSONL records as text, in the columns of STAGED_RAW_COLUMNS; `row N` is the N-th record. */
+function jsonRecordsQuery(path: string, source: string, fileIndex: number): string {
+  const columns = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
+  return `
+    SELECT
+      coalesce(${SOURCE_FIELD}, ${sqlString(source)}) AS source, coalesce(${LOCATION_FIELD}, 'row ' || record_number) AS location,
+      ${fileIndex} AS file_index, record_number AS row_number, CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error,
+      ${LEG_FIELDS.join(', ')}
+    FROM (
+      SELECT *, row_number() OVER () AS record_number
+      FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})
+    )`;
+}
+
+/** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. */
+function jsonLinesQuery(path: string, source: string, fileIndex: number): string {
+  const lines = `read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
+  const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
+  const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
+  // Nested CASE, not AND: json_type must never see text that is not JSON.
+  return `
+    SELECT
+      coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}) AS source,
+      coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number) AS location,
+      ${fileIndex} AS file_index, line_number AS row_number, line AS raw_payload,
+      CASE WHEN fields IS NULL THEN 'line is not a JSON object' END AS parse_error,
+      ${fields}
+    FROM (
+      SELECT line, line_number,
+        CASE WHEN json_valid(line) THEN CASE WHEN json_type(line) = 'OBJECT' THEN json_extract_string(line, [${paths}]) END END AS fields
+      FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
+      WHERE NOT is_blank(line)
+    )`;
+}
+
+/** CSV or Parquet records as text, in the columns of STAGED_RAW_COLUMNS; `row N` is the N-th record. */
+async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parquet', path: string, source: string, fileIndex: number): Promise<string> {
   const file = sqlString(path);
-  if (format === 'jsonl') {
-    const lines = `read_csv(${file}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
-    const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
-    const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
-    // Nested CASE, not AND: json_type must never see text that is not JSON.
-    return `
-      SELECT
-        coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}) AS source,
-        coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number) AS location,
-        ${fileIndex} AS file_index, line_number AS row_number, line AS raw_payload,
-        CASE WHEN fields IS NULL THEN 'line is not a JSON object' END AS parse_error,
-        ${fields}
-      FROM (
-        SELECT line, line_number,
-          CASE WHEN json_valid(line) THEN CASE WHEN json_type(line) = 'OBJECT' THEN json_extract_string(line, [${paths}]) END END AS fields
-        FROM (SELECT line, row_number() OVER () AS line_number FROM ${lines})
-        WHERE NOT is_blank(line)
-      )`;
-  }
   const reader = format === 'csv'
     ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
     : `read_parquet(${file})`;
