@@ -16,7 +16,7 @@ import { addDays, buildPeriods, datesOf, localDate, type Period } from './render
 import { resolveSecret } from './render/privacy.ts';
 import {
   dailyKpis, groupKpis, listedCallbacks, operatorsOf, reasonCauses, registerPeriods, returningCustomers, warehouseMeta,
-  type CallbackRow, type CauseRow, type DailyRow, type Dimension, type GroupRow, type Measures, type ReturningRow,
+  type CauseRow, type DailyRow, type Dimension, type GroupRow, type Measures, type ReturningRow,
 } from './render/queries.ts';
 import { ratio } from './render/stats.ts';
 import { formatCell, sortValue, type Table } from './render/tables.ts';
@@ -61,8 +61,8 @@ interface SiteData {
 export async function buildSite(options: BuildSiteOptions): Promise<{ pages: number; files: number }> {
   const { config, io } = options;
   const started = performance.now();
-  const secret = await resolveSecret(options.warehouse, options.secret);
   const data = await loadSiteData(options.warehouse, config);
+  const secret = await resolveSecret(options.warehouse, options.secret);
   io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms)`);
   let counts = { pages: 0, files: 0 };
   await publishAtomically(options.out, async (staging) => {
@@ -221,8 +221,8 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
       const common = { navPeriod: period.id, navScope: scope, subtitle };
       const center = rowsOf('center', period.id, scope)[0];
       const previousCenter = rowsOf('center', period.id, scope, 'previous')[0];
-      const overview = await overviewPage(data, period, scope, center, previousCenter, {
-        charts, isProvisional, rowsOf, returningOf, causes: causesByPage.get(`${period.id}|${scope}`) ?? [], centerDaily: centerDaily.get(scope) ?? [],
+      const overview = await overviewPage(period, scope, center, previousCenter, {
+        charts, isProvisional, rowsOf, returningOf, centerDaily: centerDaily.get(scope) ?? [],
       });
       const overviewPageData = { ...common, title: 'Visão geral', navCurrent: 'index.html', selector: selectorFor('index.html'), ...overview };
       await renderPage(`p/${period.id}/${scopeSlug(scope)}/index.html`, root, overviewPageData);
@@ -379,9 +379,9 @@ class ChartCache {
 }
 
 async function overviewPage(
-  data: SiteData, period: Period, scope: string, center: GroupRow | undefined, previous: GroupRow | undefined,
+  period: Period, scope: string, center: GroupRow | undefined, previous: GroupRow | undefined,
   helpers: {
-    charts: ChartCache; isProvisional: (date: string) => boolean; causes: CauseRow[]; centerDaily: DailyRow[];
+    charts: ChartCache; isProvisional: (date: string) => boolean; centerDaily: DailyRow[];
     rowsOf: (dimension: Dimension, period: string, scope: string) => GroupRow[];
     returningOf: (period: string, scope: string, part: string) => ReturningRow | undefined;
   },

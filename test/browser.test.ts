@@ -177,7 +177,7 @@ describe('the built site in Chromium', () => {
       const { page, problems } = await openPage(`${base}p/30-dias/todas/${name}.html`, { width: 375, height: 740 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, name).toBeLessThanOrEqual(0);
-      if (name === 'index') await page.screenshot({ path: join(SCREENSHOTS, 'visao-geral-celular.png'), fullPage: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `celular-${name}.png`) });
       expect(problems).toEqual([]);
       await page.close();
     }

@@ -9,6 +9,7 @@ import { memoryIo } from '../pipeline/io.ts';
 import { publishAtomically } from '../pipeline/publish.ts';
 import { buildSite } from '../pipeline/render.ts';
 import { openSiteDb } from '../pipeline/render/db.ts';
+import { renderChart, trendSpec } from '../pipeline/render/charts.ts';
 import { neutralise, tableCsv } from '../pipeline/render/exports.ts';
 import { buildPeriods } from '../pipeline/render/periods.ts';
 import { customerReference, displayNumber } from '../pipeline/render/privacy.ts';
@@ -158,6 +159,23 @@ describe('publishing', () => {
   });
 });
 
+describe('charts', () => {
+  it('labels days as UTC calendar days whatever the machine time zone', async () => {
+    const days = ['2026-08-30', '2026-08-31', '2026-09-01'].map((date) => ({ date, contacts: 3, rate: 0.2, provisional: false }));
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['America/Sao_Paulo', 'Asia/Tokyo']) {
+        process.env.TZ = zone;
+        const svg = await renderChart(trendSpec(days), { title: 'Título <x>', description: 'Descrição' });
+        expect([...svg.matchAll(/>(\d\d\/\d\d)</g)].map((m) => m[1]), zone).toEqual(['30/08', '31/08', '01/09']);
+        expect(svg).toMatch(/^<svg role="img" aria-label="Título &lt;x&gt;" [^>]*><title>Título &lt;x&gt;<\/title><desc>Descrição<\/desc>/);
+      }
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+});
+
 describe('statistics and periods', () => {
   it('gives small samples wide Wilson intervals', () => {
     const small = wilsonInterval(3, 10)!;
@@ -166,6 +184,12 @@ describe('statistics and periods', () => {
     expect(small.high).toBeCloseTo(0.6032, 3);
     expect(large.high - large.low).toBeLessThan(small.high - small.low);
     expect(wilsonInterval(0, 0)).toBeNull();
+  });
+
+  it('validates the site configuration', () => {
+    expect(parseConfig({ site: { completeMonths: 3 } }).site).toMatchObject({ completeMonths: 3, maskNumbers: true, defaultPeriod: '30-dias' });
+    expect(() => parseConfig({ site: { rollingPeriods: ['7-dias'], defaultPeriod: 'ultimo-dia' } })).toThrow(/defaultPeriod must be one of rollingPeriods/);
+    expect(() => parseConfig({ site: { maskNumber: false } })).toThrow(/Unrecognized key/);
   });
 
   it('compares each period with the one before it', () => {

@@ -16,20 +16,17 @@ WITH handled AS (
 ),
 charged AS (
     SELECT
-        callback.local_date, origin.operator, origin.agent_id, origin.agent_name, origin.supervisor, origin.team,
-        origin.queue, origin.reason, origin.reason_category, origin.uf, origin.region,
+        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
         CAST(1 AS BIGINT) AS callbacks,
-        CAST(callback.bucket = 'same_day' AS BIGINT) AS cb_same_day,
-        CAST(callback.bucket = 'within_3_days' AS BIGINT) AS cb_within_3_days,
-        CAST(callback.bucket = 'over_3_days' AS BIGINT) AS cb_over_3_days,
-        CAST(callback.cause = 'short' AS BIGINT) AS cb_short,
-        CAST(callback.cause = 'transferred' AS BIGINT) AS cb_transferred,
-        CAST(callback.cause = 'unknown' AS BIGINT) AS cb_unknown,
-        CAST(callback.cause = 'same_reason' AS BIGINT) AS cb_same_reason,
-        CAST(callback.cause = 'different_reason' AS BIGINT) AS cb_different_reason
-    FROM contacts AS callback
-    JOIN contacts AS origin ON origin.contact_key = callback.attributed_contact_key
-    WHERE callback.is_callback
+        CAST(bucket = 'same_day' AS BIGINT) AS cb_same_day,
+        CAST(bucket = 'within_3_days' AS BIGINT) AS cb_within_3_days,
+        CAST(bucket = 'over_3_days' AS BIGINT) AS cb_over_3_days,
+        CAST(cause = 'short' AS BIGINT) AS cb_short,
+        CAST(cause = 'transferred' AS BIGINT) AS cb_transferred,
+        CAST(cause = 'unknown' AS BIGINT) AS cb_unknown,
+        CAST(cause = 'same_reason' AS BIGINT) AS cb_same_reason,
+        CAST(cause = 'different_reason' AS BIGINT) AS cb_different_reason
+    FROM kpi_callback_facts
 ),
 facts AS (
     SELECT * FROM handled

@@ -7,10 +7,8 @@ WITH seen AS (
     FROM contacts
     WHERE eligible
     UNION ALL
-    SELECT callback.local_date, origin.operator, callback.customer_key, FALSE, TRUE
-    FROM contacts AS callback
-    JOIN contacts AS origin ON origin.contact_key = callback.attributed_contact_key
-    WHERE callback.is_callback
+    SELECT local_date, operator, customer_key, FALSE, TRUE
+    FROM kpi_callback_facts
 )
 SELECT local_date, operator, customer_key, bool_or(had_contact) AS had_contact, bool_or(had_callback) AS had_callback
 FROM seen

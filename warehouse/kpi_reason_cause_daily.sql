@@ -2,13 +2,11 @@
 -- split by cause, for the Motivos page.
 CREATE OR REPLACE TABLE kpi_reason_cause_daily AS
 SELECT
-    callback.local_date,
-    origin.operator,
-    COALESCE(origin.reason_category, '(sem categoria)') AS reason_category,
-    COALESCE(origin.reason, '(sem motivo)') AS reason,
-    callback.cause,
+    local_date,
+    operator,
+    COALESCE(reason_category, '(sem categoria)') AS reason_category,
+    COALESCE(reason, '(sem motivo)') AS reason,
+    cause,
     CAST(COUNT(*) AS BIGINT) AS callbacks
-FROM contacts AS callback
-JOIN contacts AS origin ON origin.contact_key = callback.attributed_contact_key
-WHERE callback.is_callback
+FROM kpi_callback_facts
 GROUP BY ALL;

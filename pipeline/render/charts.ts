@@ -3,7 +3,7 @@ import * as vegaLite from 'vega-lite';
 import { escapeHtml } from './html.ts';
 
 /** One palette for every chart (and the CSS): a blue for volume, an orange for callbacks. */
-export const PALETTE = { volume: '#2563a8', callback: '#d9622b', neutral: '#6b7785', categories: ['#2563a8', '#d9622b', '#3b9a6b', '#8a5cc2', '#c2a23b', '#6b7785'] };
+export const PALETTE = { volume: '#2563a8', callback: '#d9622b', categories: ['#2563a8', '#d9622b', '#3b9a6b', '#8a5cc2', '#c2a23b', '#6b7785'] };
 
 /** pt-BR number and date formats; `vega.locale` exists at runtime but is missing from vega's typings. */
 const PT_BR = (vega as unknown as { locale: (number: object, time: object) => unknown }).locale(
@@ -43,19 +43,29 @@ export async function renderChart(spec: Record<string, unknown>, text: ChartText
   }
 }
 
-/** Daily contacts (bars) and callback rate (line), dates as UTC calendar days so none shifts. */
+/**
+ * Daily contacts (bars) and callback rate (line). Dates are `YYYY-MM-DD`, read as UTC midnights on
+ * a UTC scale, so no day shifts whatever the machine's zone. (A plain UTC scale instead of a time
+ * unit, and a scale instead of a conditional, halve the render time of this, the most drawn chart.)
+ */
 export function trendSpec(days: { date: string; contacts: number; rate: number | null; provisional: boolean }[], width = 640): Record<string, unknown> {
   return {
     width, height: 180,
-    data: { values: days },
-    encoding: { x: { field: 'date', type: 'temporal', timeUnit: 'utcyearmonthdate', title: null, axis: { format: '%d/%m', labelAngle: 0, tickCount: 8 } } },
+    data: { values: days.map((day) => ({ ...day, status: day.provisional ? 'provisório' : 'fechado' })) },
+    encoding: {
+      x: {
+        field: 'date', type: 'temporal', title: null, scale: { type: 'utc' },
+        // Whole days only (never 6-hour ticks on a short period), at most about 8 labels.
+        axis: { format: '%d/%m', labelAngle: 0, tickCount: { interval: 'day', step: Math.max(1, Math.ceil(days.length / 8)) } },
+      },
+    },
     layer: [
       {
         // Days whose callback window is still open are drawn lighter: their figures may still change.
         mark: { type: 'bar', color: PALETTE.volume },
         encoding: {
           y: { field: 'contacts', type: 'quantitative', title: 'Atendimentos', axis: { format: ',d', tickMinStep: 1 } },
-          opacity: { condition: { test: 'datum.provisional', value: 0.35 }, value: 0.8 },
+          opacity: { field: 'status', type: 'ordinal', scale: { domain: ['fechado', 'provisório'], range: [0.8, 0.35] }, legend: null },
         },
       },
       {

@@ -6,10 +6,11 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'warehouse');
 
 /**
- * KPI models in dependency order: the two fact models first, then one roll-up per dimension.
+ * KPI models in dependency order: the fact models first, then one roll-up per dimension.
  * Each is `warehouse/<name>.sql` and builds the table of the same name.
  */
 export const KPI_MODELS = [
+  'kpi_callback_facts',
   'kpi_contact_daily',
   'kpi_aht_daily',
   'kpi_customer_daily',

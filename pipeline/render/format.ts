@@ -6,7 +6,6 @@ const percentFormat = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumF
 const signedPointsFormat = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 const signedPercentFormat = new Intl.NumberFormat(LOCALE, { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 const dateFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' });
-const shortDateFormat = new Intl.DateTimeFormat(LOCALE, { timeZone: 'UTC', day: '2-digit', month: '2-digit' });
 
 export const DASH = '—';
 
@@ -21,10 +20,6 @@ export function formatPercent(value: number | null | undefined): string {
 /** `12/11/2026` from an ISO date. */
 export function formatDate(isoDate: string): string {
   return dateFormat.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`));
-}
-
-export function formatShortDate(isoDate: string): string {
-  return shortDateFormat.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`));
 }
 
 /** `27/11/2026 09:00` of an instant shown in a given time zone. */

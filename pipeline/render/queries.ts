@@ -164,9 +164,7 @@ export async function listedCallbacks(
   await db.run(`
 CREATE OR REPLACE TEMP TABLE site_listed AS
 WITH charged AS (
-  SELECT cb.contact_key, cb.local_date, cb.started_at, cb.attributed_agent_id, origin.operator
-  FROM contacts AS cb JOIN contacts AS origin ON origin.contact_key = cb.attributed_contact_key
-  WHERE cb.is_callback
+  SELECT contact_key, local_date, started_at, agent_id AS attributed_agent_id, operator FROM kpi_callback_facts
 ),
 lists AS (
   SELECT 'agent:' || attributed_agent_id AS list, max_by(struct_pack(contact_key, started_at), struct_pack(started_at, contact_key), $3) AS picked

@@ -1,0 +1,42 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../pipeline/io.ts';
+import { agentSlug, buildSite } from '../pipeline/render.ts';
+import { config, FIXED_NOW, importInto, leg, scratchDir, writeCsv } from './helpers.ts';
+
+/** The dashboard over a warehouse built by the real importer, not the site fixture. */
+describe('build-site over an imported warehouse', () => {
+  it('charges the callback to the first agent and shows it masked', async () => {
+    const dir = await scratchDir();
+    const csv = await writeCsv(join(dir, 'legs.csv'), [
+      leg({ call_id: 'c1', protocol: 'A1', started_at: '2026-11-20T13:00:00Z', agent_id: 'a1', agent_name: 'Ana' }),
+      leg({ call_id: 'c2', protocol: 'A2', started_at: '2026-11-21T14:00:00Z', agent_id: 'a2', agent_name: 'Bia' }),
+      leg({ call_id: 'c3', protocol: 'A3', started_at: '2026-11-26T12:00:00Z', agent_id: 'a2', agent_name: 'Bia', customer_number: '+1 415 555 2671' }),
+      leg({ call_id: 'c4', protocol: 'A4', started_at: '2026-11-26T15:00:00Z', status: 'abandoned', agent_id: null, agent_name: null }),
+    ]);
+    const warehouse = join(dir, 'warehouse.duckdb');
+    await importInto(warehouse, [csv]);
+    const out = join(dir, 'site');
+    await buildSite({ warehouse, out, config: config(), io: memoryIo(FIXED_NOW), secret: 'import-secret', workers: 0 });
+
+    const overview = await readFile(join(out, 'p', '30-dias', 'todas', 'index.html'), 'utf8');
+    const card = (label: string) => new RegExp(`<h2>${label}[^]*?<p class="value">([^<]+)</p>`).exec(overview)?.[1];
+    expect(card('Atendimentos')).toBe('3');
+    expect(card('Rechamadas')).toBe('1');
+    expect(card('Abandonadas')).toBe('1');
+    expect(card('Taxa de rechamada')).toBe('33,3%');
+
+    const agentPage = await readFile(join(out, 'atendente', `${agentSlug('a1')}.html`), 'utf8');
+    expect(agentPage).toMatch(/<td data-v="A2" class="txt">A2<\/td>/);
+    expect(agentPage).toContain('(11) •••••-4321');
+    expect(agentPage).toContain('Até 3 dias');
+    expect(agentPage).toContain('Mesmo motivo');
+
+    for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !/\.(html|csv)$/.test(entry.name)) continue;
+      const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
+      for (const number of ['98765-4321', '987654321', '4155552671']) expect(text, entry.name).not.toContain(number);
+    }
+  });
+});
