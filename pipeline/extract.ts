@@ -3,12 +3,14 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createAuth, type Env, type SourceAuth } from './extract/auth.ts';
 import type { SourceConfig } from './extract/config.ts';
+import { isApiSource } from './sources/config.ts';
 import { createHttpClient, redactUrl, type HttpClient } from './extract/http.ts';
 import { walkPages } from './extract/paginate.ts';
 import { readLandedDay, startLanding, type RawPage } from './extract/raw.ts';
 import { recordsFromPage } from './extract/records.ts';
 import { addDays, dateRange, isIsoDate, localDayBounds } from './extract/time.ts';
 import type { Io } from './io.ts';
+import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { importLegs, type ImportSummary, type RecordInput, type Rejection } from './load.ts';
 
 /**
@@ -175,16 +177,18 @@ export function rawRootOf(warehouse: string): string {
 }
 
 function selectSources(config: Config, names: string[] | undefined): SourceConfig[] {
-  if (!config.sources.length) throw new ConfigError('no sources in the configuration: add a "sources" list (see docs/extraction.md)');
+  // File sources (docs/sources.md) are read by import-sources, not fetched.
+  const apiSources: SourceConfig[] = config.sources.filter(isApiSource);
+  if (!apiSources.length) throw new ConfigError('no API sources in the configuration: add a "sources" list (see docs/extraction.md)');
   const seen = new Set<string>();
-  for (const source of config.sources) {
+  for (const source of apiSources) {
     if (seen.has(source.name)) throw new ConfigError(`two sources are named "${source.name}"; source names must be unique`);
     seen.add(source.name);
   }
-  if (!names?.length) return config.sources;
+  if (!names?.length) return apiSources;
   const unknown = names.filter((name) => !seen.has(name));
   if (unknown.length) throw new UsageError(`unknown source ${unknown.join(', ')}; configured: ${[...seen].join(', ')}`);
-  return config.sources.filter((source) => names.includes(source.name));
+  return apiSources.filter((source) => names.includes(source.name));
 }
 
 /** Runs `task` over the items, `size` at a time; results keep the items' order. */
@@ -237,31 +241,37 @@ const dayOptions = {
   from: { type: 'string' },
   to: { type: 'string' },
   source: { type: 'string', multiple: true },
+  ...siteAfterLoadOptions,
 } as const;
 
 export const extractCommand: Command = {
   summary: 'pull local days from the operator APIs in the config, land them raw and load them',
-  usage: 'rechamadas extract (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--source NAME]... [--config PATH] [--warehouse PATH]',
+  usage: `rechamadas extract (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--source NAME]... [--config PATH] [--warehouse PATH] ${SITE_AFTER_LOAD_USAGE}`,
   options: dayOptions,
   async run({ values }, io) {
     const dates = datesFromArgs(values);
     const config = await loadConfig(values.config as string | undefined);
-    const summary = await extract({ config, dates, sources: values.source as string[] | undefined, io, warehouse: values.warehouse as string | undefined });
+    const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
+    const summary = await extract({ config, dates, sources: values.source as string[] | undefined, io, warehouse });
     process.stdout.write(`${describe(summary.pages, summary.records, summary.unmapped, summary.imported)}; ${summary.failures.length} failed source day(s)\n`);
+    if (summary.imported) await rebuildSiteAfterLoad(values, warehouse, config, io);
     return summary.failures.length ? EXIT.failed : EXIT.ok;
   },
 };
 
 export const loadRawCommand: Command = {
   summary: 'reload landed raw API pages of some days into the warehouse, without calling the APIs',
-  usage: 'rechamadas load-raw (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--source NAME]... [--config PATH] [--warehouse PATH]',
+  usage: `rechamadas load-raw (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--source NAME]... [--config PATH] [--warehouse PATH] ${SITE_AFTER_LOAD_USAGE}`,
   options: dayOptions,
   async run({ values }, io) {
     const dates = datesFromArgs(values);
     const config = await loadConfig(values.config as string | undefined);
-    const summary = await loadRaw({ config, dates, sources: values.source as string[] | undefined, io, warehouse: values.warehouse as string | undefined });
+    const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
+    const summary = await loadRaw({ config, dates, sources: values.source as string[] | undefined, io, warehouse });
     process.stdout.write(`${describe(summary.pages, summary.records, summary.unmapped, summary.imported)}; ${summary.missing.length} source day(s) with nothing landed\n`);
-    return summary.pages ? EXIT.ok : EXIT.nothingRead;
+    if (!summary.pages) return EXIT.nothingRead;
+    await rebuildSiteAfterLoad(values, warehouse, config, io);
+    return EXIT.ok;
   },
 };
 

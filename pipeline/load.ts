@@ -6,6 +6,7 @@ import fs from 'fs-extra';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
+import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { recompute } from './transform.ts';
 import { openWarehouse, sqlString, type Warehouse } from './warehouse.ts';
 
@@ -289,18 +290,16 @@ async function deriveLookups(warehouse: Warehouse, table: 'legs' | 'incoming_leg
 
 export const importCommand: Command = {
   summary: 'load canonical call legs from CSV, JSONL or Parquet files',
-  usage: 'rechamadas import FILE... [--warehouse PATH] [--config PATH]',
-  options: { warehouse: { type: 'string' }, config: { type: 'string' } },
+  usage: `rechamadas import FILE... [--warehouse PATH] [--config PATH] ${SITE_AFTER_LOAD_USAGE}`,
+  options: { warehouse: { type: 'string' }, config: { type: 'string' }, ...siteAfterLoadOptions },
   async run({ values, positionals }, io) {
     if (!positionals.length) throw new UsageError('import needs at least one file');
     const config = await loadConfig(values.config as string | undefined);
-    const summary = await importLegs({
-      warehouse: (values.warehouse as string | undefined) ?? config.warehouse,
-      config,
-      files: positionals.map((path) => ({ path })),
-      io,
-    });
+    const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
+    const summary = await importLegs({ warehouse, config, files: positionals.map((path) => ({ path })), io });
     process.stdout.write(`read ${summary.read} / loaded ${summary.loaded} / duplicates ${summary.duplicates} / rejected ${summary.rejected}\n`);
-    return summary.unreadable.length === positionals.length ? EXIT.nothingRead : EXIT.ok;
+    if (summary.unreadable.length === positionals.length) return EXIT.nothingRead;
+    await rebuildSiteAfterLoad(values, warehouse, config, io);
+    return EXIT.ok;
   },
 };

@@ -231,12 +231,12 @@ describe('extraction from the demo operator API', () => {
     try {
       expect(await main(['extract', '--date', '24/11/2026', '--config', configPath], io)).toBe(EXIT.usage);
       expect(await main(['extract', '--date', '2026-11-24', '--source', 'nope', '--config', configPath], io)).toBe(EXIT.usage);
-      expect(await main(['extract', '--from', '2026-11-24', '--to', '2026-11-25', '--source', 'telefonia_br', '--config', configPath], io)).toBe(EXIT.ok);
+      expect(await main(['extract', '--from', '2026-11-24', '--to', '2026-11-25', '--source', 'telefonia_br', '--config', configPath, '--skip-site'], io)).toBe(EXIT.ok);
     } finally {
       process.env = saved;
     }
     const reloaded = join(dir, 'reloaded.duckdb');
-    expect(await main(['load-raw', '--from', '2026-11-24', '--to', '2026-11-25', '--config', configPath, '--warehouse', reloaded], io)).toBe(EXIT.ok);
+    expect(await main(['load-raw', '--from', '2026-11-24', '--to', '2026-11-25', '--config', configPath, '--warehouse', reloaded, '--skip-site'], io)).toBe(EXIT.ok);
     const count = `SELECT count(*) AS n FROM legs`;
     expect(await query(reloaded, count)).toEqual(await query(config.warehouse, count));
     // Only telefonia_br was extracted: the two vox days have nothing landed, and say so.

@@ -286,9 +286,12 @@ describe('command line', () => {
     const warehouse = join(dir, 'w.duckdb');
     const file = await writeCsv(join(dir, 'legs.csv'), [...day('2026-11-20', 12), leg({ call_id: 'bad', started_at: 'x' })]);
     const cli = ['bin/rechamadas.js'];
-    const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse]);
+    const site = join(dir, 'site');
+    const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse, '--site', site]);
     expect(imported.stdout).toBe('read 13 / loaded 12 / duplicates 0 / rejected 1\n');
     expect(imported.stderr).toMatch(/^transform: contacts \d+/m);
+    // Every import ends with the site rebuilt.
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toContain('<html');
 
     const agentsOut = join(dir, 'agents.csv');
     await run('node', [...cli, 'export', 'agents', '--warehouse', warehouse, '--out', agentsOut, '--from', '2026-11-20', '--to', '2026-11-20']);
@@ -296,7 +299,7 @@ describe('command line', () => {
     expect(lines[0]).toBe('agent_id,agent_name,supervisor,team,contacts,callbacks,same_day,within_3_days,over_3_days,callback_rate,fcr,fcr_yes,fcr_no,pending,aht_seconds');
     expect(lines).toHaveLength(4);
 
-    const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse]).catch((error) => error);
+    const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(nothing.code).toBe(4);
     expect(nothing.stderr).toContain('absent.csv: file not found');
   });
