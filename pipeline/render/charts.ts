@@ -5,19 +5,20 @@ import { escapeHtml } from './html.ts';
 /** One palette for every chart (and the CSS): a blue for volume, an orange for callbacks. */
 export const PALETTE = { volume: '#2563a8', callback: '#d9622b', categories: ['#2563a8', '#d9622b', '#3b9a6b', '#8a5cc2', '#c2a23b', '#6b7785'] };
 
-/** pt-BR number and date formats; `vega.locale` exists at runtime but is missing from vega's typings. */
-const PT_BR = (vega as unknown as { locale: (number: object, time: object) => unknown }).locale(
-  { decimal: ',', thousands: '.', grouping: [3], currency: ['R$ ', ''] },
-  {
+/** pt-BR number and date formats, as the spec's locale (Vega applies `config.locale` while parsing). */
+const PT_BR = {
+  number: { decimal: ',', thousands: '.', grouping: [3], currency: ['R$ ', ''] },
+  time: {
     dateTime: '%A, %e de %B de %Y. %X', date: '%d/%m/%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
     days: ['domingo', 'segunda', 'terça', 'quarta', 'quinta', 'sexta', 'sábado'],
     shortDays: ['dom', 'seg', 'ter', 'qua', 'qui', 'sex', 'sáb'],
     months: ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'],
     shortMonths: ['jan', 'fev', 'mar', 'abr', 'mai', 'jun', 'jul', 'ago', 'set', 'out', 'nov', 'dez'],
   },
-);
+};
 
 const BASE_CONFIG = {
+  locale: PT_BR,
   background: null,
   font: 'system-ui, sans-serif',
   view: { stroke: null },
@@ -30,7 +31,7 @@ export interface ChartText { title: string; description: string }
 /** Compiles a Vega-Lite spec and renders it to inline SVG at build time, labelled for screen readers. */
 export async function renderChart(spec: Record<string, unknown>, text: ChartText): Promise<string> {
   const compiled = vegaLite.compile({ ...spec, config: BASE_CONFIG } as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', locale: PT_BR } as vega.ViewOptions);
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const label = escapeHtml(text.title);
