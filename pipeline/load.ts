@@ -91,6 +91,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.runModel('staged_legs');
     await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_legs AS SELECT * FROM checked_legs');
     await warehouse.run('DROP TABLE staged_raw');
+    await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_files (file_index BIGINT, first_rowid BIGINT)');
     await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_rejects (source VARCHAR, location VARCHAR, raw_payload VARCHAR, reason VARCHAR)');
 
     const inputs: Array<FileInput & { format: FileFormat | undefined }> = files.map((file) => ({ ...file, format: fileFormat(file.path) }));
@@ -115,6 +116,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await stageRejections(warehouse, request.rejections ?? []);
 
     await warehouse.run('BEGIN TRANSACTION');
+    await warehouse.runModel('staged_records');
     await warehouse.runModel('incoming_legs');
     const [counts] = await warehouse.rows<{ read: bigint; valid: bigint; incoming: bigint; known: bigint }>(`
       SELECT
@@ -163,6 +165,9 @@ function firstLine(text: string): string {
 async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<void> {
   const check = async (records: string) => {
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
+    // Rows keep their order (preserve_insertion_order), so a record's number in its file is its
+    // rowid past the file's first one: no window over the whole file, which would hold it in memory.
+    await warehouse.run(`DELETE FROM staged_files WHERE file_index = ${fileIndex}; INSERT INTO staged_files SELECT ${fileIndex}, count(*) FROM staged_legs`);
     await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
   };
   if (format === 'jsonl') {
@@ -181,18 +186,15 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
   await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
 }
 
-/** JSONL records as text, in the columns of STAGED_RAW_COLUMNS; `row N` is the N-th record. */
+/** JSONL records as text, in the columns of STAGED_RAW_COLUMNS; staged_records numbers them. */
 function jsonRecordsQuery(path: string, source: string, fileIndex: number): string {
   const columns = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
   return `
     SELECT
-      coalesce(${SOURCE_FIELD}, ${sqlString(source)}) AS source, coalesce(${LOCATION_FIELD}, 'row ' || record_number) AS location,
-      ${fileIndex} AS file_index, record_number AS row_number, CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error,
+      coalesce(${SOURCE_FIELD}, ${sqlString(source)}) AS source, ${LOCATION_FIELD} AS location,
+      ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number, CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error,
       ${LEG_FIELDS.join(', ')}
-    FROM (
-      SELECT *, row_number() OVER () AS record_number
-      FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})
-    )`;
+    FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})`;
 }
 
 /** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. */
@@ -216,7 +218,7 @@ function jsonLinesQuery(path: string, source: string, fileIndex: number): string
     )`;
 }
 
-/** CSV or Parquet records as text, in the columns of STAGED_RAW_COLUMNS; `row N` is the N-th record. */
+/** CSV or Parquet records as text, in the columns of STAGED_RAW_COLUMNS; staged_records numbers them. */
 async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parquet', path: string, source: string, fileIndex: number): Promise<string> {
   const file = sqlString(path);
   const reader = format === 'csv'
@@ -225,9 +227,9 @@ async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parque
   const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
   const fields = LEG_FIELDS.map((field) => `${columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS ${field}`).join(', ');
   return `
-    SELECT ${sqlString(source)} AS source, 'row ' || record_number AS location, ${fileIndex} AS file_index, record_number AS row_number,
+    SELECT ${sqlString(source)} AS source, CAST(NULL AS VARCHAR) AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
       CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${fields}
-    FROM (SELECT *, row_number() OVER () AS record_number FROM ${reader})`;
+    FROM ${reader}`;
 }
 
 async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): Promise<void> {
@@ -244,7 +246,7 @@ async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): P
 async function quarantine(warehouse: Warehouse): Promise<void> {
   await warehouse.run(`
     CREATE OR REPLACE TEMP TABLE rejected_now AS
-    SELECT source, location, raw_payload, reject_reason AS reason FROM staged_legs WHERE reject_reason IS NOT NULL
+    SELECT source, location, raw_payload, reject_reason AS reason FROM staged_records WHERE reject_reason IS NOT NULL
     UNION ALL
     SELECT source, location, raw_payload, reason FROM staged_rejects`);
   await warehouse.run(`

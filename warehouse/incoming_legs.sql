@@ -10,17 +10,17 @@ WITH duplicated_keys AS (
   GROUP BY operator, call_id
   HAVING count(*) > 1
 )
-SELECT s.file_index, s.row_number
-FROM staged_legs s
+SELECT s.load_order
+FROM staged_records s
 SEMI JOIN duplicated_keys d ON d.operator = s.operator AND d.call_id = s.call_id
 WHERE s.reject_reason IS NULL
 QUALIFY row_number() OVER (
   PARTITION BY s.operator, s.call_id
-  ORDER BY s.updated_at DESC NULLS LAST, s.file_index DESC, s.row_number DESC
+  ORDER BY s.updated_at DESC NULLS LAST, s.load_order DESC
 ) > 1;
 
 CREATE OR REPLACE TEMP VIEW incoming_legs AS
 SELECT s.*
-FROM staged_legs s
-ANTI JOIN superseded_records x ON x.file_index = s.file_index AND x.row_number = s.row_number
+FROM staged_records s
+ANTI JOIN superseded_records x ON x.load_order = s.load_order
 WHERE s.reject_reason IS NULL;
