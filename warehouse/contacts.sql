@@ -1,7 +1,9 @@
 -- contacts: one row per contact (SPEC §3) with callback detection and attribution (SPEC §4).
 -- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
 -- short_call_seconds.
-CREATE OR REPLACE TABLE contacts AS
+-- Built in steps through temp tables, which DuckDB can spill to disk: one query over 10M legs
+-- would have to hold its intermediate results in memory.
+CREATE OR REPLACE TEMP TABLE contact_facts AS
 WITH leg_rows AS (
   SELECT
     *,
@@ -49,14 +51,17 @@ described AS (
   FROM grouped
   LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
   LEFT JOIN reason_identities ON reason_identities.reason = handling.reason
-),
-sequenced AS (
+)
+SELECT * FROM described;
+
+CREATE OR REPLACE TEMP TABLE contact_callbacks AS
+WITH sequenced AS (
   SELECT
     contact_key, customer_key, started_us,
     lag(contact_key) OVER customer_timeline AS prev_contact_key,
     started_us - lag(started_us) OVER customer_timeline AS gap_us,
     lead(started_us) OVER customer_timeline - started_us AS next_gap_us
-  FROM described
+  FROM contact_facts
   WHERE eligible
   WINDOW customer_timeline AS (PARTITION BY customer_key ORDER BY started_us, contact_key)
 ),
@@ -98,6 +103,9 @@ callbacks AS (
     END AS resolved
   FROM attributed
 )
+SELECT * FROM callbacks;
+
+CREATE OR REPLACE TABLE contacts AS
 SELECT
   c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
   c.started_at, c.local_date, c.direction, c.answered, c.eligible,
@@ -121,6 +129,9 @@ SELECT
     ELSE 'different_reason'
   END AS cause,
   cb.resolved
-FROM described c
-LEFT JOIN callbacks cb ON cb.contact_key = c.contact_key
-LEFT JOIN described a ON a.contact_key = cb.attributed_contact_key;
+FROM contact_facts c
+LEFT JOIN contact_callbacks cb ON cb.contact_key = c.contact_key
+LEFT JOIN contact_facts a ON a.contact_key = cb.attributed_contact_key;
+
+DROP TABLE contact_facts;
+DROP TABLE contact_callbacks;
