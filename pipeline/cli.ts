@@ -10,12 +10,17 @@ export type { Command } from './command.ts';
 
 const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./load.ts')).importCommand,
+  'import-sources': async () => (await import('./files.ts')).importSourcesCommand,
+  'demo-queue-log': async () => (await import('./demo-queue-log.ts')).demoQueueLogCommand,
   export: async () => (await import('./export.ts')).exportCommand,
   extract: async () => (await import('./extract.ts')).extractCommand,
   'load-raw': async () => (await import('./extract.ts')).loadRawCommand,
   'demo-api': async () => (await import('./demo.ts')).demoApiCommand,
   demo: async () => (await import('./demo.ts')).demoCommand,
   'build-site': async () => (await import('./render.ts')).buildSiteCommand,
+  schedule: async () => (await import('./schedule.ts')).scheduleCommand,
+  run: async () => (await import('./schedule.ts')).runCommand,
+  rebuild: async () => (await import('./schedule.ts')).rebuildCommand,
 };
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {

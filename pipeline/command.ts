@@ -14,6 +14,20 @@ export interface Command {
 }
 
 /** Exit codes, so ops can tell what failed. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, config: 3, nothingRead: 4 } as const;
+export const EXIT = {
+  ok: 0, failed: 1, usage: 2, config: 3, nothingRead: 4,
+  /** Scheduled runs and rebuilds (docs/operations.md): another run holds the lock. */
+  lockHeld: 10,
+  /** Some source days could not be extracted; everything else was loaded and published. */
+  extractFailed: 11,
+  /** The load into the warehouse failed; warehouse and site are as before the run. */
+  loadFailed: 12,
+  /** The site could not be built; the previous site is still served. */
+  siteFailed: 13,
+  /** The site is published but the daily report could not be written or sent. */
+  reportFailed: 14,
+  /** Stopped by SIGTERM/SIGINT between stages. */
+  aborted: 15,
+} as const;
 
 export class UsageError extends Error {}

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { SITE_DEFAULTS, siteSchema } from './render/site-config.ts';
-import { sourceSchema } from './extract/config.ts';
+import { SCHEDULE_DEFAULTS, scheduleSchema } from './schedule-config.ts';
+import { anySourceSchema } from './sources/config.ts';
 
 /** Keywords are matched ignoring case and accents; the first rule that matches wins. */
 export const DEFAULT_REASON_RULES: ReasonRule[] = [
@@ -34,7 +35,8 @@ export const configSchema = z
     /** DuckDB's buffer pool; beyond it, large loads spill to disk instead of growing the process. */
     memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'must look like 3GB or 512MB').default('3GB'),
     site: siteSchema.default(SITE_DEFAULTS),
-    sources: z.array(sourceSchema).default([]),
+    sources: z.array(anySourceSchema).default([]),
+    schedule: scheduleSchema.default(SCHEDULE_DEFAULTS),
   })
   .strict();
 

@@ -8,6 +8,8 @@ import type { Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { publishAtomically } from './publish.ts';
+import { reportsRootOf } from './report/archive.ts';
+import { healthOf, recentRuns, type RunRecord } from './run-log.ts';
 import { barSpec, trendSpec, type ChartText } from './render/charts.ts';
 import { openSiteDb, runKpiModels } from './render/db.ts';
 import { tableCsv } from './render/exports.ts';
@@ -64,9 +66,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
   const data = await loadSiteData(options.warehouse, config);
   const secret = await resolveSecret(options.warehouse, options.secret);
   io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms)`);
+  const runs = await recentRuns(options.warehouse);
   let counts = { pages: 0, files: 0 };
   await publishAtomically(options.out, async (staging) => {
-    counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, workers: options.workers });
+    counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, workers: options.workers, runs });
+    // Daily reports live beside the warehouse and are copied into every build: a permalink
+    // mailed once keeps working, whatever later builds change (docs/operations.md).
+    const reports = reportsRootOf(options.warehouse);
+    if (await fs.pathExists(reports)) await fs.copy(reports, join(staging, 'reports'), { filter: (path) => !/\.(building|old)-[0-9a-f]+$/.test(path) });
   });
   io.log(`build-site: wrote ${counts.pages} pages, ${counts.files} files to ${options.out} in ${Math.round(performance.now() - started)} ms`);
   return counts;
@@ -134,7 +141,7 @@ export function agentSlug(agentId: string): string {
   return `${readable || 'agente'}-${shortHash(agentId).slice(0, 6)}`;
 }
 
-interface RenderContext { config: Config; builtAt: Date; secret: string; workers?: number }
+interface RenderContext { config: Config; builtAt: Date; secret: string; workers?: number; runs: RunRecord[] }
 
 async function writeSite(dir: string, data: SiteData, context: RenderContext): Promise<{ pages: number; files: number }> {
   const eta = new Eta({ views: TEMPLATES, autoEscape: true, autoTrim: false, cache: true });
@@ -286,6 +293,11 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
     });
   }
 
+  jobs.push(() => renderPage('execucoes.html', '', {
+    title: 'Execuções', navPeriod: defaultPeriod, navScope: ALL, selector: null, charts: [],
+    ...runsPage(context.runs, config.timezone),
+  }));
+
   const agentDaily = groupBy(data.agentDaily, (row) => row.group_key);
   const agentPeriodRows = groupBy(data.groups.get('agent')!.filter((row) => row.scope === ALL), (row) => row.group_key);
   const teamByPeriod = groupBy(data.groups.get('team')!.filter((row) => row.scope === ALL), (row) => `${row.period_id}|${row.group_key}`);
@@ -319,6 +331,33 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   });
   await runLimited(jobs, 8);
   return { pages, files };
+}
+
+/** The pipeline's recent runs and health (the run log, `runs.jsonl`). */
+function runsPage(runs: RunRecord[], timeZone: string): { intro: string; tables: Table[] } {
+  const health = healthOf(runs);
+  const when = (iso: string | undefined) => (iso ? formatDateTime(new Date(iso), timeZone) : '—');
+  const status = { ok: 'em dia', failing: `com falha (${health.failuresSinceSuccess} execução(ões) sem sucesso)`, unknown: 'sem execuções registradas' }[health.status];
+  const outcome = { ok: 'sucesso', failed: 'falhou', aborted: 'interrompida', refused: 'recusada (outra em curso)' };
+  return {
+    intro: `Situação do pipeline: ${status}. Último sucesso: ${when(health.lastSuccess)}.`,
+    tables: [{
+      id: 'execucoes', caption: 'Execuções recentes',
+      columns: [
+        { key: 'started', label: 'Início', kind: 'text' }, { key: 'kind', label: 'Tipo', kind: 'text' }, { key: 'days', label: 'Dias', kind: 'text' },
+        { key: 'outcome', label: 'Resultado', kind: 'text' }, { key: 'seconds', label: 'Duração (s)', kind: 'integer' },
+        { key: 'extracted', label: 'Extraídos', kind: 'integer' }, { key: 'loaded', label: 'Carregados', kind: 'integer' }, { key: 'rejected', label: 'Rejeitados', kind: 'integer' },
+        { key: 'warnings', label: 'Avisos', kind: 'text' },
+      ],
+      rows: runs.map((run) => ({
+        started: when(run.started), kind: run.kind,
+        days: run.dates.length ? `${formatDate(run.dates[0]!)} a ${formatDate(run.dates.at(-1)!)}` : '—',
+        outcome: `${outcome[run.outcome]}${run.error ? `: ${run.error}` : ''}`,
+        seconds: Math.round((Date.parse(run.ended) - Date.parse(run.started)) / 1000),
+        extracted: run.extracted, loaded: run.loaded, rejected: run.rejected, warnings: run.warnings.join('; '),
+      })),
+    }],
+  };
 }
 
 /** Content-hashed asset names: a new build never serves a stale cached stylesheet. */

@@ -4,6 +4,7 @@ import { mappingSchema, type MappingInput } from '../pipeline/extract/config.ts'
 import { mapRecord, parseDuration, parseTimestamp } from '../pipeline/extract/mapping.ts';
 import { addDays, localDayBounds, toLocalIso } from '../pipeline/extract/time.ts';
 import { demoSources } from '../pipeline/demo/dialects.ts';
+import { isApiSource } from '../pipeline/sources/config.ts';
 
 const SP = 'America/Sao_Paulo';
 const context = { operator: 'vivo', timeZone: SP };
@@ -130,7 +131,7 @@ describe('source configuration', () => {
   it('accepts the demo sources and fills the HTTP defaults', () => {
     const config = parseConfig({ sources: demoSources('http://127.0.0.1:9') });
     expect(config.sources.map((source) => source.name)).toEqual(['vox', 'telefonia_br']);
-    expect(config.sources[0]!.http.maxPages).toBe(1000);
+    expect(config.sources.filter(isApiSource)[0]!.http.maxPages).toBe(1000);
   });
 
   it('says where a source is wrong, in words, and wants secrets by variable name', () => {

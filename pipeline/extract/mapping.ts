@@ -140,7 +140,9 @@ export function parseDuration(value: unknown, format: DurationFormat): number {
     if (!match) throw new Error('is not a HH:MM:SS duration');
     return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
   }
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
+  // pt-BR spreadsheets write `120,0` for 120.
+  const text = typeof value === 'string' ? value.trim().replace(/^(\d+),(\d+)$/, '$1.$2') : '';
+  const number = typeof value === 'number' ? value : text !== '' ? Number(text) : NaN;
   if (!Number.isInteger(number) || number < 0) throw new Error('is not a whole number of seconds ≥ 0');
   return number;
 }

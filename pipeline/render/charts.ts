@@ -28,10 +28,28 @@ const BASE_CONFIG = {
 
 export interface ChartText { title: string; description: string }
 
+/**
+ * Vega specs compiled from Vega-Lite, by the Vega-Lite spec without its inline data. Compiling is a
+ * third of a chart's render time and does not read the data, so the 1,000 agent trends, which
+ * differ only in their data, compile once.
+ */
+const compiledByShape = new Map<string, vega.Spec>();
+
+function compileWithData(spec: Record<string, unknown>): vega.Spec {
+  const { data, ...shape } = spec as { data: { values: unknown[] } };
+  const key = JSON.stringify(shape);
+  let compiled = compiledByShape.get(key);
+  if (compiled === undefined) {
+    compiled = vegaLite.compile({ ...shape, data: { values: [] }, config: BASE_CONFIG } as never).spec;
+    compiledByShape.set(key, compiled);
+  }
+  const [source, ...derived] = compiled.data ?? [];
+  return { ...compiled, data: [{ ...source!, values: data.values }, ...derived] } as vega.Spec;
+}
+
 /** Compiles a Vega-Lite spec and renders it to inline SVG at build time, labelled for screen readers. */
 export async function renderChart(spec: Record<string, unknown>, text: ChartText): Promise<string> {
-  const compiled = vegaLite.compile({ ...spec, config: BASE_CONFIG } as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compileWithData(spec)), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const label = escapeHtml(text.title);

@@ -6,7 +6,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'warehouse');
 
 /**
- * KPI models in dependency order: the fact models first, then one roll-up per dimension.
+ * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
  * Each is `warehouse/<name>.sql` and builds the table of the same name.
  */
 export const KPI_MODELS = [
@@ -16,16 +16,7 @@ export const KPI_MODELS = [
   'kpi_customer_daily',
   'kpi_cause_daily',
   'kpi_reason_cause_daily',
-  'kpi_center_daily',
-  'kpi_operator_daily',
-  'kpi_agent_daily',
-  'kpi_supervisor_daily',
-  'kpi_team_daily',
-  'kpi_queue_daily',
-  'kpi_reason_daily',
-  'kpi_reason_category_daily',
-  'kpi_uf_daily',
-  'kpi_region_daily',
+  'kpi_group_daily',
 ] as const;
 
 export interface SiteDb {

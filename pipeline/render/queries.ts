@@ -1,7 +1,7 @@
 import type { SiteDb } from './db.ts';
 import type { Period } from './periods.ts';
 
-/** Additive KPI inputs every `kpi_<dimension>_daily` model carries (SPEC §5). */
+/** Additive KPI inputs `kpi_group_daily` carries for every group (SPEC §5). */
 export const MEASURES = [
   'contacts', 'callbacks', 'cb_same_day', 'cb_within_3_days', 'cb_over_3_days',
   'cb_short', 'cb_transferred', 'cb_unknown', 'cb_same_reason', 'cb_different_reason',
@@ -10,6 +10,7 @@ export const MEASURES = [
 ] as const;
 export type Measures = Record<(typeof MEASURES)[number], number>;
 
+/** The slices `kpi_group_daily` rolls up (its `dimension` column). */
 export type Dimension = 'center' | 'operator' | 'agent' | 'supervisor' | 'team' | 'queue' | 'reason' | 'reason_category' | 'uf' | 'region';
 
 /** `scope` is an operator, or `*` for all operators together. */
@@ -58,11 +59,11 @@ SELECT p.period_id, p.part,
   CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END AS scope,
   k.group_key, ${label} AS group_label${extras.map((extra) => `, ${extra}`).join('')},
   ${sums}
-FROM kpi_${dimension}_daily AS k
+FROM kpi_group_daily AS k
 JOIN site_period_days AS p USING (local_date)
-${withPrevious ? '' : "WHERE p.part = 'current'"}
+WHERE k.dimension = $1${withPrevious ? '' : " AND p.part = 'current'"}
 GROUP BY GROUPING SETS ((p.period_id, p.part, k.operator, k.group_key), (p.period_id, p.part, k.group_key))
-ORDER BY ALL`);
+ORDER BY ALL`, [dimension]);
 }
 
 export interface DailyRow extends Measures {
@@ -79,10 +80,10 @@ SELECT CAST(k.local_date AS VARCHAR) AS local_date,
   ${allOperatorsOnly ? "'*'" : "CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END"} AS scope,
   k.group_key,
   ${sums}
-FROM kpi_${dimension}_daily AS k
-WHERE k.local_date >= CAST($1 AS DATE)
+FROM kpi_group_daily AS k
+WHERE k.dimension = $1 AND k.local_date >= CAST($2 AS DATE)
 GROUP BY GROUPING SETS ${sets}
-ORDER BY ALL`, [since]);
+ORDER BY ALL`, [dimension, since]);
 }
 
 export interface ReturningRow { period_id: string; part: string; scope: string; customers: number; returning: number }

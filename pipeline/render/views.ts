@@ -214,22 +214,10 @@ export function mixTable(id: string, caption: string, labelHeader: string, entri
   };
 }
 
-export function bucketEntries(row: Measures | undefined): { label: string; count: number }[] {
-  const m = row ?? ({} as Partial<Measures>);
-  return [
-    { label: BUCKET_LABELS.same_day!, count: m.cb_same_day ?? 0 },
-    { label: BUCKET_LABELS.within_3_days!, count: m.cb_within_3_days ?? 0 },
-    { label: BUCKET_LABELS.over_3_days!, count: m.cb_over_3_days ?? 0 },
-  ];
+/** One entry per bucket or cause, in the labels' order: each `<key>` counts the `cb_<key>` measure. */
+function mixEntries(row: Measures | undefined, labels: Record<string, string>): { label: string; count: number }[] {
+  return Object.entries(labels).map(([key, label]) => ({ label, count: row?.[`cb_${key}` as keyof Measures] ?? 0 }));
 }
 
-export function causeEntries(row: Measures | undefined): { label: string; count: number }[] {
-  const m = row ?? ({} as Partial<Measures>);
-  return [
-    { label: CAUSE_LABELS.short!, count: m.cb_short ?? 0 },
-    { label: CAUSE_LABELS.transferred!, count: m.cb_transferred ?? 0 },
-    { label: CAUSE_LABELS.unknown!, count: m.cb_unknown ?? 0 },
-    { label: CAUSE_LABELS.same_reason!, count: m.cb_same_reason ?? 0 },
-    { label: CAUSE_LABELS.different_reason!, count: m.cb_different_reason ?? 0 },
-  ];
-}
+export const bucketEntries = (row: Measures | undefined) => mixEntries(row, BUCKET_LABELS);
+export const causeEntries = (row: Measures | undefined) => mixEntries(row, CAUSE_LABELS);

@@ -1,0 +1,145 @@
+import cron from 'node-cron';
+import { EXIT, UsageError, type Command } from './command.ts';
+import { loadConfig, type Config } from './config.ts';
+import { datesFromArgs } from './extract.ts';
+import type { Env } from './extract/auth.ts';
+import { addDays, isIsoDate } from './extract/time.ts';
+import type { Io } from './io.ts';
+import { runPipeline, scheduledDates, type RunRequest, type RunResult } from './run.ts';
+
+/**
+ * The daemon (`rechamadas schedule`) and the ops commands `run` and `rebuild`. node-cron fires
+ * the run in the configured zone; its `noOverlap` skips a tick while a run is still going, and the
+ * lock file in run.ts refuses a run started by any other process.
+ */
+
+export interface Daemon {
+  /** Resolves when the daemon has stopped: after the current run (if any) has finished or aborted. */
+  stopped: Promise<void>;
+  /** Stops firing and asks the current run to stop before its next stage. */
+  stop(reason: string): void;
+  nextRun(): Date | null;
+}
+
+export interface DaemonOptions {
+  config: Config;
+  io: Io;
+  /** One scheduled run at the instant it fired; `signal` aborts on stop. */
+  runOnce: (firedAt: Date, signal: AbortSignal) => Promise<RunResult>;
+}
+
+export function startDaemon(options: DaemonOptions): Daemon {
+  const { config, io } = options;
+  const { cron: expression, timeZone } = config.schedule;
+  if (!cron.validate(expression)) throw new UsageError(`schedule.cron "${expression}" is not a cron expression`);
+  // node-cron's own notices (e.g. a tick skipped because a run is still going) go to our log.
+  cron.setLogger({
+    info: (message) => io.log(`schedule: ${message}`),
+    warn: (message) => io.log(`schedule: ${message}`),
+    error: (message) => io.log(`schedule: ${String(message)}`),
+    debug: () => {},
+  });
+  const controller = new AbortController();
+  let current: Promise<unknown> = Promise.resolve();
+  let finish!: () => void;
+  const stopped = new Promise<void>((resolve) => (finish = resolve));
+  const task = cron.schedule(expression, (context) => {
+    io.log(`schedule: run fired at ${context.date.toISOString()}`);
+    const run = options.runOnce(context.date, controller.signal).then(
+      (result) => io.log(`schedule: run ended ${result.record.outcome} (exit ${result.exitCode})`),
+      (error: unknown) => io.log(`schedule: run crashed: ${(error as Error).message}`),
+    );
+    current = run;
+    return run;
+  }, { timezone: timeZone, noOverlap: true, name: 'rechamadas' });
+  io.log(`schedule: "${expression}" in ${timeZone}, next run at ${task.getNextRun()?.toISOString() ?? 'never'}`);
+  return {
+    stopped,
+    nextRun: () => task.getNextRun(),
+    stop(reason) {
+      io.log(`schedule: stopping (${reason}); the current stage finishes first`);
+      controller.abort();
+      void task.stop();
+      void Promise.resolve(task.destroy()).then(() => current).then(finish);
+    },
+  };
+}
+
+/** Stops the daemon on SIGTERM or SIGINT; returns the handler's remover. */
+export function stopOnSignals(daemon: Daemon, target: NodeJS.EventEmitter = process): () => void {
+  const handler = (signal: string) => daemon.stop(signal);
+  target.once('SIGTERM', handler);
+  target.once('SIGINT', handler);
+  return () => {
+    target.off('SIGTERM', handler);
+    target.off('SIGINT', handler);
+  };
+}
+
+interface Paths { warehouse: string; site: string }
+
+function pathsOf(values: Record<string, unknown>, config: Config): Paths {
+  return { warehouse: (values.warehouse as string | undefined) ?? config.warehouse, site: (values.site as string | undefined) ?? config.schedule.site };
+}
+
+/** A scheduled run as the daemon does it, firing at `now`. */
+export function scheduledRun(config: Config, paths: Paths, io: Io, now: Date, extra: Partial<RunRequest> = {}): Promise<RunResult> {
+  return runPipeline({ config, kind: 'scheduled', ...scheduledDates(now, config), ...paths, io, ...extra });
+}
+
+const common = { config: { type: 'string' }, warehouse: { type: 'string' }, site: { type: 'string' } } as const;
+
+export const scheduleCommand: Command = {
+  summary: 'run the pipeline every day on the configured schedule (a long-running daemon)',
+  usage: 'rechamadas schedule [--config PATH] [--warehouse PATH] [--site DIR]',
+  options: common,
+  async run({ values }, io) {
+    const config = await loadConfig(values.config as string | undefined);
+    const paths = pathsOf(values, config);
+    const daemon = startDaemon({ config, io, runOnce: (firedAt, signal) => scheduledRun(config, paths, io, firedAt, { signal, env: process.env as Env }) });
+    stopOnSignals(daemon);
+    await daemon.stopped;
+    return EXIT.ok;
+  },
+};
+
+export const runCommand: Command = {
+  summary: 'one scheduled run now: yesterday (or --date) plus the look-back days, site and report',
+  usage: 'rechamadas run [--date YYYY-MM-DD] [--config PATH] [--warehouse PATH] [--site DIR]',
+  options: { ...common, date: { type: 'string' } },
+  async run({ values }, io) {
+    const config = await loadConfig(values.config as string | undefined);
+    const date = values.date as string | undefined;
+    if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date must be a date as YYYY-MM-DD, got "${date}"`);
+    const { dates, emailDate } = date
+      ? { dates: Array.from({ length: config.schedule.lookBackDays + 1 }, (_, i) => addDays(date, i - config.schedule.lookBackDays)), emailDate: date }
+      : scheduledDates(io.now(), config);
+    return withSignals(async (signal) => (await runPipeline({ config, kind: 'run', dates, emailDate, ...pathsOf(values, config), io, signal })).exitCode);
+  },
+};
+
+export const rebuildCommand: Command = {
+  summary: 'rebuild a range of days: re-extract (or --from-raw replay), reports and site, without email',
+  usage: 'rechamadas rebuild --from YYYY-MM-DD --to YYYY-MM-DD [--from-raw] [--config PATH] [--warehouse PATH] [--site DIR]',
+  options: { ...common, from: { type: 'string' }, to: { type: 'string' }, 'from-raw': { type: 'boolean' } },
+  async run({ values }, io) {
+    if (!values.from || !values.to) throw new UsageError('give --from YYYY-MM-DD --to YYYY-MM-DD');
+    const dates = datesFromArgs(values);
+    const config = await loadConfig(values.config as string | undefined);
+    return withSignals(async (signal) => (await runPipeline({ config, kind: 'rebuild', dates, fromRaw: Boolean(values['from-raw']), ...pathsOf(values, config), io, signal })).exitCode);
+  },
+};
+
+/** SIGTERM/SIGINT during a one-off run: finish the current stage, then stop. */
+async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGTERM', abort);
+    process.off('SIGINT', abort);
+  }
+}

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, parseConfig } from '../pipeline/config.ts';
+import { memoryIo } from '../pipeline/io.ts';
+import { scheduledDates, type RunResult } from '../pipeline/run.ts';
+import { startDaemon } from '../pipeline/schedule.ts';
+
+const done = (firedAt: Date): RunResult => ({
+  exitCode: 0,
+  record: { id: firedAt.toISOString(), kind: 'scheduled', dates: [], started: '', ended: '', stages: {}, extracted: 0, loaded: 0, rejected: 0, warnings: [], outcome: 'ok', exitCode: 0 },
+});
+
+describe('the schedule daemon (node-cron under a fixed clock)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('fires at 06:00 in São Paulo by default, every day, and covers yesterday plus the look-back', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T08:58:30Z') }); // 05:58:30 in São Paulo
+    const config = parseConfig({});
+    const fired: Date[] = [];
+    const daemon = startDaemon({ config, io: memoryIo(new Date()), runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)) });
+    expect(daemon.nextRun()?.toISOString()).toBe('2026-11-26T09:00:00.000Z');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    expect(fired.map((date) => date.toISOString())).toEqual(['2026-11-26T09:00:00.000Z', '2026-11-27T09:00:00.000Z']);
+    daemon.stop('test');
+    await daemon.stopped;
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    expect(fired).toHaveLength(2);
+    expect(scheduledDates(fired[1]!, config)).toEqual({ dates: ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26'], emailDate: '2026-11-26' });
+  });
+
+  it('follows the cron expression and time zone of the config', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T00:00:00Z') });
+    const config = parseConfig({ schedule: { cron: '30 7 * * 1-5', timeZone: 'America/Manaus' } });
+    const fired: Date[] = [];
+    const daemon = startDaemon({ config, io: memoryIo(new Date()), runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)) });
+    await vi.advanceTimersByTimeAsync(5 * 24 * 3_600_000); // Thursday to Tuesday
+    daemon.stop('test');
+    await daemon.stopped;
+    // 07:30 in Manaus (UTC−4) on Thursday, Friday and (after the weekend) Monday.
+    expect(fired.map((date) => date.toISOString())).toEqual(['2026-11-26T11:30:00.000Z', '2026-11-27T11:30:00.000Z', '2026-11-30T11:30:00.000Z']);
+  });
+
+  it('never starts a run while the previous one is still going, and stops only after it ends', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T08:59:59Z') });
+    const config = parseConfig({ schedule: { cron: '* * * * *' } });
+    let release!: () => void;
+    const fired: Date[] = [];
+    const io = memoryIo(new Date());
+    const daemon = startDaemon({
+      config, io,
+      runOnce: (firedAt) => new Promise((resolve) => {
+        fired.push(firedAt);
+        release = () => resolve(done(firedAt));
+      }),
+    });
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(fired).toHaveLength(1);
+    expect(io.lines.filter((line) => line.includes('overlap prevention')).length).toBe(4);
+    let stopped = false;
+    void daemon.stopped.then(() => (stopped = true));
+    daemon.stop('SIGTERM');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(stopped).toBe(false);
+    release();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(stopped).toBe(true);
+  });
+
+  it('reads its settings from the config, and names secrets only by their environment variable', () => {
+    expect(parseConfig({}).schedule).toMatchObject({ cron: '0 6 * * *', timeZone: 'America/Sao_Paulo', lookBackDays: 3, backups: 7 });
+    expect(() => parseConfig({ schedule: { timeZone: 'Mars/Base' } })).toThrow(ConfigError);
+    expect(() => parseConfig({ schedule: { report: { smtp: { host: 'smtp.x', password: 'segredo' } } } })).toThrow(/Unrecognized key/);
+    expect(() => parseConfig({ schedule: { report: { smtp: { host: 'smtp.x', passwordEnv: 'segredo' } } } })).toThrow(/environment variable name/);
+  });
+});
