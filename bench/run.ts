@@ -1,4 +1,4 @@
-// npm run bench [-- --rows N] [-- --only import|extract|site]: prints figures; see docs/benchmarks.md.
+// npm run bench [-- --rows N] [-- --only import|extract|site|sources]: prints figures; see docs/benchmarks.md.
 import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +18,7 @@ print(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(to
 if (!values.only || values.only === 'import') await benchImport();
 if (!values.only || values.only === 'extract') await (await import('./extract.ts')).benchExtract(print);
 if (!values.only || values.only === 'site') await (await import('./site.ts')).benchSite(print);
+if (!values.only || values.only === 'sources') await (await import('./sources.ts')).benchSources(print);
 
 async function benchImport(): Promise<void> {
   await fs.emptyDir(out);

@@ -7,7 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { mapRecord } from './extract/mapping.ts';
 import type { Io } from './io.ts';
-import { importLegs, type FileInput, type Rejection } from './load.ts';
+import { importLegs, LOCATION_FIELD, SOURCE_FIELD, type FileInput, type Rejection } from './load.ts';
 import { cdrLeg } from './sources/cdr.ts';
 import { isFileSource, type CdrSource, type FileSource, type QueueLogSource, type SpreadsheetSource } from './sources/config.ts';
 import { parseQueueLogLine, parseQueueLogRow, SegmentAssembler, type AssembledLeg, type LegFields, type QueueEvent } from './sources/queue-log.ts';
@@ -54,8 +54,6 @@ export interface ReadFileSourcesRequest {
 }
 
 // The loader reads these two columns of a JSONL record as its source and location (load.ts).
-const SOURCE_FIELD = '_rechamadas_source';
-const LOCATION_FIELD = '_rechamadas_location';
 
 export function stateDirOf(warehouse: string): string {
   return join(dirname(warehouse), 'state');

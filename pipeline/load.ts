@@ -7,7 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
-import { recompute } from './transform.ts';
+import { buildContacts, recordDerivation } from './transform.ts';
 import { openWarehouse, sqlString, type Warehouse } from './warehouse.ts';
 
 /** The canonical leg fields of SPEC §1, in the order the staging table holds them. */
@@ -117,7 +117,6 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
 
     // From here on no step depends on row order; not keeping it lets big steps use less memory.
     await warehouse.run('SET preserve_insertion_order = false');
-    await warehouse.run('BEGIN TRANSACTION');
     await warehouse.runModel('staged_records');
     await warehouse.runModel('incoming_legs');
     const [counts] = await warehouse.rows<{ read: bigint; valid: bigint; incoming: bigint; known: bigint }>(`
@@ -131,11 +130,18 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     summary.loaded = Number(valid);
     summary.duplicates = Number(valid - (incoming - known));
     summary.rejected = Number(read - valid);
-    await quarantine(warehouse);
-    await prepareDerivedColumns(warehouse, config);
-    await deriveLookups(warehouse, 'incoming_legs');
+
+    // The next legs and contacts are built beside the current ones, outside any transaction
+    // (DuckDB keeps a transaction's new temp data in memory; outside, it can spill to disk),
+    // then swapped in with the quarantine and the batch record in one short transaction.
+    const fingerprint = await prepareDerivedColumns(warehouse, config);
     await warehouse.runModel('legs');
-    await recompute(warehouse, config, io);
+    await buildContacts(warehouse, io);
+    await warehouse.run('BEGIN TRANSACTION');
+    await warehouse.runModel('warehouse_swap');
+    await recordDerivation(warehouse, config, io);
+    await quarantine(warehouse);
+    await setMeta(warehouse, 'derivation_fingerprint', fingerprint);
     await warehouse.run(
       `INSERT INTO load_batches SELECT getvariable('batch_id'), getvariable('loaded_at'), from_json($1, '["VARCHAR"]'), $2, $3, $4, $5`,
       [JSON.stringify(inputs.map((input) => input.source ?? input.path)), summary.read, summary.loaded, summary.duplicates, summary.rejected],
@@ -143,6 +149,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.run('COMMIT');
   } catch (error) {
     await warehouse.run('ROLLBACK').catch(() => undefined);
+    await warehouse.run('DROP TABLE IF EXISTS legs_next; DROP TABLE IF EXISTS contacts_next').catch(() => undefined);
     throw error;
   } finally {
     warehouse.close();
@@ -153,8 +160,9 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
   return summary;
 }
 
-const SOURCE_FIELD = '_rechamadas_source';
-const LOCATION_FIELD = '_rechamadas_location';
+/** Optional fields of a canonical JSONL record that override its source and location in rejected_legs. */
+export const SOURCE_FIELD = '_rechamadas_source';
+export const LOCATION_FIELD = '_rechamadas_location';
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!.trim();
@@ -260,10 +268,12 @@ async function quarantine(warehouse: Warehouse): Promise<void> {
 }
 
 /**
- * Loads the configured reason rules and excluded numbers. When the configuration that legs'
- * derived columns depend on changed since the last load, every stored leg is re-derived.
+ * Loads the configured reason rules and excluded numbers, and the lookups of legs' derived
+ * columns. When the configuration they depend on changed since the last load, every stored leg
+ * is re-derived (variable rederive), not only the incoming ones. Returns the configuration's
+ * fingerprint, stored with the load.
  */
-async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Promise<void> {
+async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Promise<string> {
   const rules = config.reasonRules.flatMap((rule, priority) => rule.keywords.map((keyword) => ({ priority, category: rule.category, keyword })));
   await warehouse.run(`
     CREATE OR REPLACE TEMP TABLE reason_rules AS
@@ -277,19 +287,17 @@ async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Prom
     .update(JSON.stringify([config.timezone, config.excludedNumbers, config.reasonRules]))
     .digest('hex');
   const [stored] = await warehouse.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = 'derivation_fingerprint'`);
-  if (stored && stored.value !== fingerprint) {
-    await deriveLookups(warehouse, 'legs');
-    await warehouse.runModel('legs_rekeyed');
-  }
-  await warehouse.run(`DELETE FROM warehouse_meta WHERE key = 'derivation_fingerprint'`);
-  await warehouse.run(`INSERT INTO warehouse_meta VALUES ('derivation_fingerprint', $1)`, [fingerprint]);
-}
-
-/** Customer keys and reason categories for the distinct numbers and reasons of `table`. */
-async function deriveLookups(warehouse: Warehouse, table: 'legs' | 'incoming_legs'): Promise<void> {
-  await warehouse.run(`CREATE OR REPLACE TEMP VIEW legs_to_key AS SELECT customer_number, reason FROM ${table}`);
+  const rederive = stored !== undefined && stored.value !== fingerprint;
+  await warehouse.run(`SET VARIABLE rederive = ${rederive}`);
+  await warehouse.run(`CREATE OR REPLACE TEMP VIEW legs_to_key AS SELECT customer_number, reason FROM incoming_legs${rederive ? ' UNION ALL SELECT customer_number, reason FROM legs' : ''}`);
   await warehouse.runModel('customer_number_keys');
   await warehouse.runModel('reason_categories');
+  return fingerprint;
+}
+
+async function setMeta(warehouse: Warehouse, key: string, value: string): Promise<void> {
+  await warehouse.run('DELETE FROM warehouse_meta WHERE key = $1', [key]);
+  await warehouse.run('INSERT INTO warehouse_meta VALUES ($1, $2)', [key, value]);
 }
 
 export const importCommand: Command = {

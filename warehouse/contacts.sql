@@ -1,15 +1,16 @@
--- contacts: one row per contact (SPEC §3) with callback detection and attribution (SPEC §4).
+-- contacts (next version, `contacts_next`, from `legs_next`): one row per contact (SPEC §3) with
+-- callback detection and attribution (SPEC §4). warehouse_swap.sql puts it in place.
 -- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
 -- short_call_seconds.
--- Built in steps through temp tables, which DuckDB can spill to disk: one query over 10M legs
--- would have to hold its intermediate results in memory.
-CREATE OR REPLACE TEMP TABLE contact_facts AS
+-- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
+-- them to disk: in one query, or inside a transaction, 10M legs would have to fit in memory.
+CREATE OR REPLACE TEMP TABLE contact_legs AS
 WITH leg_rows AS (
   SELECT
     *,
     operator || ':' || coalesce(protocol, call_id) AS contact_key,
     struct_pack(started_at, call_id) AS leg_order
-  FROM legs
+  FROM legs_next
 ),
 grouped AS (
   SELECT
@@ -29,10 +30,13 @@ grouped AS (
       AS handle_seconds
   FROM leg_rows
   GROUP BY contact_key
-),
+)
+SELECT * FROM grouped;
+
+CREATE OR REPLACE TEMP TABLE contact_facts AS
 -- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
-reason_identities AS (
-  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs)
+WITH reason_identities AS (
+  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next)
 ),
 described AS (
   SELECT
@@ -48,7 +52,7 @@ described AS (
     legs, talk_seconds, handle_seconds,
     epoch_us(started_at) AS started_us,
     reason_identities.identity AS reason_identity
-  FROM grouped
+  FROM contact_legs
   LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
   LEFT JOIN reason_identities ON reason_identities.reason = handling.reason
 )
@@ -98,14 +102,14 @@ callbacks AS (
     CASE
       WHEN next_gap_us <= getvariable('callback_window_seconds') * 1000000 THEN 'no'
       WHEN started_us + getvariable('callback_window_seconds') * 1000000
-        > (SELECT epoch_us(max(started_at)) FROM legs) THEN 'pending'
+        > (SELECT epoch_us(max(started_at)) FROM legs_next) THEN 'pending'
       ELSE 'yes'
     END AS resolved
   FROM attributed
 )
 SELECT * FROM callbacks;
 
-CREATE OR REPLACE TABLE contacts AS
+CREATE OR REPLACE TABLE contacts_next AS
 SELECT
   c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
   c.started_at, c.local_date, c.direction, c.answered, c.eligible,
@@ -133,5 +137,6 @@ FROM contact_facts c
 LEFT JOIN contact_callbacks cb ON cb.contact_key = c.contact_key
 LEFT JOIN contact_facts a ON a.contact_key = cb.attributed_contact_key;
 
+DROP TABLE contact_legs;
 DROP TABLE contact_facts;
 DROP TABLE contact_callbacks;

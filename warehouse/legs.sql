@@ -1,12 +1,36 @@
--- legs: merges incoming_legs into the warehouse with the same rule as incoming_legs.sql,
--- the incoming record being the one loaded later.
-DELETE FROM legs
-USING incoming_legs n
-WHERE legs.operator = n.operator
-  AND legs.call_id = n.call_id
-  AND coalesce(n.updated_at >= legs.updated_at, n.updated_at IS NOT NULL OR legs.updated_at IS NULL);
+-- legs (next version, `legs_next`): the stored legs merged with incoming_legs by the rule of
+-- incoming_legs.sql, the incoming record being the one loaded later. Built outside the load's
+-- transaction, where DuckDB can spill it to disk, and swapped in by warehouse_swap.sql.
+-- With the variable rederive, every stored leg's derived columns are computed anew
+-- (customer_number_keys and reason_categories then cover all legs).
+CREATE OR REPLACE TEMP TABLE merge_decisions AS
+SELECT
+  n.operator, n.call_id,
+  l.call_id IS NULL OR coalesce(n.updated_at >= l.updated_at, n.updated_at IS NOT NULL OR l.updated_at IS NULL) AS incoming_wins
+FROM incoming_legs n
+LEFT JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id;
 
-INSERT INTO legs
+CREATE OR REPLACE TABLE legs_next AS
+WITH kept AS (
+  SELECT l.*
+  FROM legs l
+  ANTI JOIN merge_decisions d ON d.operator = l.operator AND d.call_id = l.call_id AND d.incoming_wins
+),
+rederived AS (
+  SELECT kept.* REPLACE (
+    CAST(timezone(getvariable('timezone'), kept.started_at) AS DATE) AS local_date,
+    k.customer_key AS customer_key, k.ddd AS ddd, k.uf AS uf, k.region AS region,
+    rc.reason_category AS reason_category
+  )
+  FROM kept
+  LEFT JOIN customer_number_keys k ON k.customer_number = kept.customer_number
+  LEFT JOIN reason_categories rc ON rc.reason = kept.reason
+  WHERE getvariable('rederive')
+)
+SELECT * FROM kept WHERE NOT getvariable('rederive')
+UNION ALL BY NAME
+SELECT * FROM rederived
+UNION ALL BY NAME
 SELECT
   n.operator, n.call_id, n.protocol, n.direction, n.status, n.started_at,
   CAST(timezone(getvariable('timezone'), n.started_at) AS DATE) AS local_date,
@@ -17,6 +41,6 @@ SELECT
   n.source, n.location,
   CAST(getvariable('batch_id') AS BIGINT) AS batch_id, n.file_index, n.row_number
 FROM incoming_legs n
+SEMI JOIN merge_decisions d ON d.operator = n.operator AND d.call_id = n.call_id AND d.incoming_wins
 LEFT JOIN customer_number_keys k ON k.customer_number = n.customer_number
-LEFT JOIN reason_categories rc ON rc.reason = n.reason
-WHERE NOT EXISTS (SELECT 1 FROM legs l WHERE l.operator = n.operator AND l.call_id = n.call_id);
+LEFT JOIN reason_categories rc ON rc.reason = n.reason;
