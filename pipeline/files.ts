@@ -7,6 +7,7 @@ import { EXIT, UsageError, type Command } from './command.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { mapRecord } from './extract/mapping.ts';
 import type { Io } from './io.ts';
+import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { importLegs, LOCATION_FIELD, SOURCE_FIELD, type FileInput, type Rejection } from './load.ts';
 import { cdrLeg } from './sources/cdr.ts';
 import { isFileSource, type CdrSource, type FileSource, type QueueLogSource, type SpreadsheetSource } from './sources/config.ts';
@@ -327,12 +328,15 @@ export async function importSources(request: ReadFileSourcesRequest & { warehous
 
 export const importSourcesCommand: Command = {
   summary: 'read the file sources of the config (Asterisk queue_log / CDR, spreadsheets), only what is new',
-  usage: 'rechamadas import-sources [--source NAME]... [--config PATH] [--warehouse PATH]',
-  options: { config: { type: 'string' }, warehouse: { type: 'string' }, source: { type: 'string', multiple: true } },
+  usage: `rechamadas import-sources [--source NAME]... [--config PATH] [--warehouse PATH] ${SITE_AFTER_LOAD_USAGE}`,
+  options: { config: { type: 'string' }, warehouse: { type: 'string' }, source: { type: 'string', multiple: true }, ...siteAfterLoadOptions },
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
-    const { imported, counts } = await importSources({ config, io, warehouse: values.warehouse as string | undefined, sources: values.source as string[] | undefined });
+    const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
+    const { imported, counts } = await importSources({ config, io, warehouse, sources: values.source as string[] | undefined });
     process.stdout.write(`read ${imported.read} / loaded ${imported.loaded} / duplicates ${imported.duplicates} / rejected ${imported.rejected}\n`);
-    return counts.every((count) => count.files === 0) ? EXIT.nothingRead : EXIT.ok;
+    if (counts.every((count) => count.files === 0)) return EXIT.nothingRead;
+    await rebuildSiteAfterLoad(values, warehouse, config, io);
+    return EXIT.ok;
   },
 };

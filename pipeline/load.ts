@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fs from 'fs-extra';
-import { EXIT, UsageError, type Command } from './command.ts';
+import { EXIT, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -301,11 +301,13 @@ async function setMeta(warehouse: Warehouse, key: string, value: string): Promis
 }
 
 export const importCommand: Command = {
-  summary: 'load canonical call legs from CSV, JSONL or Parquet files',
-  usage: `rechamadas import FILE... [--warehouse PATH] [--config PATH] ${SITE_AFTER_LOAD_USAGE}`,
+  summary: 'load canonical call legs from CSV, JSONL or Parquet files; without files, the file sources of the config',
+  usage: `rechamadas import [FILE...] [--warehouse PATH] [--config PATH] ${SITE_AFTER_LOAD_USAGE}`,
   options: { warehouse: { type: 'string' }, config: { type: 'string' }, ...siteAfterLoadOptions },
-  async run({ values, positionals }, io) {
-    if (!positionals.length) throw new UsageError('import needs at least one file');
+  async run(args, io) {
+    const { values, positionals } = args;
+    // Without files, the sources of the config say what to read (Asterisk logs, spreadsheets).
+    if (!positionals.length) return (await import('./files.ts')).importSourcesCommand.run(args, io);
     const config = await loadConfig(values.config as string | undefined);
     const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
     const summary = await importLegs({ warehouse, config, files: positionals.map((path) => ({ path })), io });

@@ -302,5 +302,10 @@ describe('command line', () => {
     const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(nothing.code).toBe(4);
     expect(nothing.stderr).toContain('absent.csv: file not found');
+
+    // Without files, import reads the file sources of the configuration: here there are none.
+    const noSources = await run('node', [...cli, 'import', '--warehouse', warehouse, '--skip-site']).catch((error) => error);
+    expect(noSources.code).toBe(3);
+    expect(noSources.stderr).toContain('no file sources in the configuration');
   });
 });
