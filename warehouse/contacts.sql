@@ -4,15 +4,37 @@
 -- short_call_seconds.
 -- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
 -- them to disk: in one query, or inside a transaction, 10M legs would have to fit in memory.
+-- Most contacts have a single leg and need no aggregation; aggregating only the others keeps
+-- the aggregate's state (which DuckDB cannot spill as easily as a join) small.
+CREATE OR REPLACE TEMP TABLE contact_sizes AS
+SELECT operator || ':' || coalesce(protocol, call_id) AS contact_key, CAST(count(*) AS BIGINT) AS legs
+FROM legs_next
+GROUP BY ALL;
+
 CREATE OR REPLACE TEMP TABLE contact_legs AS
 WITH leg_rows AS (
   SELECT
-    *,
-    operator || ':' || coalesce(protocol, call_id) AS contact_key,
-    struct_pack(started_at, call_id) AS leg_order
-  FROM legs_next
+    l.*,
+    s.contact_key,
+    s.legs AS contact_legs,
+    struct_pack(l.started_at, l.call_id) AS leg_order,
+    struct_pack(l.agent_id, l.agent_name, l.supervisor, l.team, l.queue, l.reason, l.reason_category) AS handling_fields
+  FROM legs_next l
+  JOIN contact_sizes s ON s.contact_key = l.operator || ':' || coalesce(l.protocol, l.call_id)
 ),
-grouped AS (
+single_leg AS (
+  SELECT
+    contact_key, operator, protocol, started_at, direction,
+    status = 'answered' AS answered,
+    customer_key,
+    CASE WHEN status = 'answered' THEN handling_fields END AS handling,
+    contact_legs AS legs,
+    CAST(CASE WHEN status = 'answered' THEN talk_seconds ELSE 0 END AS BIGINT) AS talk_seconds,
+    CAST(CASE WHEN status = 'answered' THEN talk_seconds + hold_seconds + wrap_seconds ELSE 0 END AS BIGINT) AS handle_seconds
+  FROM leg_rows
+  WHERE contact_legs = 1
+),
+several_legs AS (
   SELECT
     contact_key,
     any_value(operator) AS operator,
@@ -22,16 +44,18 @@ grouped AS (
     bool_or(status = 'answered') AS answered,
     arg_min(customer_key, leg_order) FILTER (WHERE customer_key IS NOT NULL) AS customer_key,
     -- The handling leg: the answered leg that started last (tie: greatest call_id).
-    arg_max(struct_pack(agent_id, agent_name, supervisor, team, queue, reason, reason_category), leg_order)
-      FILTER (WHERE status = 'answered') AS handling,
-    CAST(count(*) AS BIGINT) AS legs,
+    arg_max(handling_fields, leg_order) FILTER (WHERE status = 'answered') AS handling,
+    any_value(contact_legs) AS legs,
     CAST(coalesce(sum(talk_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT) AS talk_seconds,
     CAST(coalesce(sum(talk_seconds + hold_seconds + wrap_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT)
       AS handle_seconds
   FROM leg_rows
+  WHERE contact_legs > 1
   GROUP BY contact_key
 )
-SELECT * FROM grouped;
+SELECT * FROM single_leg
+UNION ALL BY NAME
+SELECT * FROM several_legs;
 
 CREATE OR REPLACE TEMP TABLE contact_facts AS
 -- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
@@ -61,7 +85,7 @@ SELECT * FROM described;
 CREATE OR REPLACE TEMP TABLE contact_callbacks AS
 WITH sequenced AS (
   SELECT
-    contact_key, customer_key, started_us,
+    contact_key, customer_key, started_us, local_date, reason_identity,
     lag(contact_key) OVER customer_timeline AS prev_contact_key,
     started_us - lag(started_us) OVER customer_timeline AS gap_us,
     lead(started_us) OVER customer_timeline - started_us AS next_gap_us
@@ -94,7 +118,7 @@ attributed AS (
 ),
 callbacks AS (
   SELECT
-    contact_key, is_callback, prev_contact_key, origin_contact_key,
+    contact_key, local_date, reason_identity, is_callback, prev_contact_key, origin_contact_key,
     CASE WHEN is_callback THEN
       CASE getvariable('attribution') WHEN 'previous' THEN prev_contact_key ELSE origin_contact_key END
     END AS attributed_contact_key,
@@ -109,6 +133,28 @@ callbacks AS (
 )
 SELECT * FROM callbacks;
 
+-- Each callback against the contact it is charged to: only callbacks, and only the columns
+-- needed, so that no join holds a whole contacts table in memory.
+CREATE OR REPLACE TEMP TABLE contact_attribution AS
+SELECT
+  cb.contact_key,
+  a.agent_id AS attributed_agent_id,
+  CASE
+    WHEN date_diff('day', a.local_date, cb.local_date) = 0 THEN 'same_day'
+    WHEN date_diff('day', a.local_date, cb.local_date) <= 3 THEN 'within_3_days'
+    ELSE 'over_3_days'
+  END AS bucket,
+  CASE
+    WHEN a.talk_seconds < getvariable('short_call_seconds') THEN 'short'
+    WHEN a.legs > 1 THEN 'transferred'
+    WHEN a.reason_identity IS NULL OR cb.reason_identity IS NULL THEN 'unknown'
+    WHEN a.reason_identity = cb.reason_identity THEN 'same_reason'
+    ELSE 'different_reason'
+  END AS cause
+FROM contact_callbacks cb
+JOIN (SELECT contact_key, local_date, agent_id, talk_seconds, legs, reason_identity FROM contact_facts) a
+  ON a.contact_key = cb.attributed_contact_key;
+
 CREATE OR REPLACE TABLE contacts_next AS
 SELECT
   c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
@@ -116,27 +162,17 @@ SELECT
   c.agent_id, c.agent_name, c.supervisor, c.team, c.queue, c.reason, c.reason_category,
   c.legs, c.talk_seconds, c.handle_seconds,
   cb.is_callback, cb.prev_contact_key, cb.origin_contact_key, cb.attributed_contact_key,
-  a.agent_id AS attributed_agent_id,
+  charged.attributed_agent_id,
   cb.gap_seconds,
-  CASE
-    WHEN a.contact_key IS NULL THEN NULL
-    WHEN date_diff('day', a.local_date, c.local_date) = 0 THEN 'same_day'
-    WHEN date_diff('day', a.local_date, c.local_date) <= 3 THEN 'within_3_days'
-    ELSE 'over_3_days'
-  END AS bucket,
-  CASE
-    WHEN a.contact_key IS NULL THEN NULL
-    WHEN a.talk_seconds < getvariable('short_call_seconds') THEN 'short'
-    WHEN a.legs > 1 THEN 'transferred'
-    WHEN a.reason_identity IS NULL OR c.reason_identity IS NULL THEN 'unknown'
-    WHEN a.reason_identity = c.reason_identity THEN 'same_reason'
-    ELSE 'different_reason'
-  END AS cause,
+  charged.bucket,
+  charged.cause,
   cb.resolved
 FROM contact_facts c
-LEFT JOIN contact_callbacks cb ON cb.contact_key = c.contact_key
-LEFT JOIN contact_facts a ON a.contact_key = cb.attributed_contact_key;
+LEFT JOIN (SELECT * EXCLUDE (local_date, reason_identity) FROM contact_callbacks) cb ON cb.contact_key = c.contact_key
+LEFT JOIN contact_attribution charged ON charged.contact_key = c.contact_key;
 
+DROP TABLE contact_sizes;
 DROP TABLE contact_legs;
 DROP TABLE contact_facts;
 DROP TABLE contact_callbacks;
+DROP TABLE contact_attribution;
