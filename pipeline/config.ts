@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { timeZoneSchema } from './timezone.ts';
 import { SITE_DEFAULTS, siteSchema } from './render/site-config.ts';
 import { SCHEDULE_DEFAULTS, scheduleSchema } from './schedule-config.ts';
 import { anySourceSchema } from './sources/config.ts';
@@ -21,11 +22,9 @@ const reasonRule = z.object({
 });
 export type ReasonRule = z.infer<typeof reasonRule>;
 
-const timezone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone (e.g. America/Sao_Paulo)' });
-
 export const configSchema = z
   .object({
-    timezone: timezone.default('America/Sao_Paulo'),
+    timezone: timeZoneSchema.default('America/Sao_Paulo'),
     callbackWindowDays: z.number().int().min(1).max(90).default(7),
     attribution: z.enum(['origin', 'previous']).default('origin'),
     shortCallSeconds: z.number().int().min(0).default(30),
@@ -69,13 +68,4 @@ export async function loadConfig(path?: string): Promise<Config> {
     throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }
   return parseConfig(json, path);
-}
-
-function isValidTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }

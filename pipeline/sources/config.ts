@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from '../timezone.ts';
 import { mappingSchema, sourceSchema as apiSourceSchema, type SourceConfig as ApiSourceConfig } from '../extract/config.ts';
 
 /**
@@ -8,7 +9,6 @@ import { mappingSchema, sourceSchema as apiSourceSchema, type SourceConfig as Ap
  */
 
 const slug = z.string().regex(/^[a-z0-9_-]{1,64}$/, { message: 'must be 1–64 characters of a-z, 0-9, _ or -' });
-const timeZone = z.string().refine(isValidTimeZone, { message: 'is not an IANA time zone (e.g. America/Sao_Paulo)' });
 
 const common = {
   /** Names the state file and `rejected_legs.source`. */
@@ -18,7 +18,7 @@ const common = {
   /** Files to read; a queue_log path also reads its rotated siblings (`queue_log.1`, `queue_log.2.gz`, `queue_log-20261126`). */
   files: z.array(z.string().min(1)).min(1, { message: 'must name at least one file' }),
   /** Time zone the PBX writes local times in; the center's time zone by default. */
-  timeZone: timeZone.optional(),
+  timeZone: timeZoneSchema.optional(),
 };
 
 /** Agent interface or member name → name, supervisor, team (a CSV file with a header). */
@@ -82,13 +82,4 @@ export function isApiSource(source: AnySource): source is AnySource & ApiSourceC
 
 export function isFileSource(source: AnySource): source is FileSource {
   return !isApiSource(source);
-}
-
-function isValidTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
