@@ -32,7 +32,7 @@ export const configSchema = z
     reasonRules: z.array(reasonRule).default(DEFAULT_REASON_RULES),
     warehouse: z.string().default('warehouse/rechamadas.duckdb'),
     /** DuckDB's buffer pool; beyond it, large loads spill to disk instead of growing the process. */
-    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'must look like 3GB or 512MB').default('3GB'),
+    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'must look like 3GB or 512MB').default('2.5GB'),
     site: siteSchema.default(SITE_DEFAULTS),
     sources: z.array(anySourceSchema).default([]),
     schedule: scheduleSchema.default(SCHEDULE_DEFAULTS),
