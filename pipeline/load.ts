@@ -58,7 +58,7 @@ export interface ImportRequest {
 
 type FileFormat = 'csv' | 'jsonl' | 'parquet';
 
-export function fileFormat(path: string): FileFormat | undefined {
+function fileFormat(path: string): FileFormat | undefined {
   const name = path.toLowerCase().replace(/\.gz$/, '');
   if (name.endsWith('.csv')) return 'csv';
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.json')) return 'jsonl';
@@ -70,9 +70,10 @@ const STAGED_RAW_COLUMNS = `source VARCHAR, location VARCHAR, file_index BIGINT,
   raw_payload VARCHAR, parse_error VARCHAR, ${LEG_FIELDS.map((field) => `${field} VARCHAR`).join(', ')}`;
 
 /**
- * Loads canonical call legs into the warehouse and recomputes contacts and callbacks, in one
- * transaction: a failure leaves the warehouse as it was. Bad records are quarantined in
- * rejected_legs; they never stop the good ones.
+ * Loads canonical call legs into the warehouse and recomputes contacts and callbacks. The new
+ * versions of both are built beside the current ones and swapped in by one transaction, so a
+ * failure leaves the warehouse as it was. Bad records are quarantined in rejected_legs; they
+ * never stop the good ones.
  */
 export async function importLegs(request: ImportRequest): Promise<ImportSummary> {
   const { config, io } = request;
@@ -100,8 +101,8 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       await writeFile(path, request.records.map((record) => JSON.stringify({ ...record.fields, [SOURCE_FIELD]: record.source, [LOCATION_FIELD]: record.location })).join('\n'));
       inputs.push({ path, source: 'records', format: 'jsonl' });
     }
-    // Staging fills temp tables only, outside the transaction: a file that fails to read is
-    // reported and skipped without aborting the load.
+    // Staging fills temp tables only: a file that fails to read is reported and skipped
+    // without aborting the load.
     for (const [fileIndex, input] of inputs.entries()) {
       try {
         if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson or .parquet, optionally .gz)');
