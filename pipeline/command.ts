@@ -31,3 +31,14 @@ export const EXIT = {
 } as const;
 
 export class UsageError extends Error {}
+
+/** A whole-number option in [min, max]; undefined when the option was not given. */
+export function wholeNumberOption(value: unknown, name: string, min: number, max?: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || (max !== undefined && number > max)) {
+    const range = max === undefined ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be a whole number ${range}, got "${String(value)}"`);
+  }
+  return number;
+}

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EXIT, UsageError, type Command } from './command.ts';
+import { EXIT, wholeNumberOption, type Command } from './command.ts';
 import { parseConfig } from './config.ts';
 import { generateDay } from './demo/generate.ts';
 import { addDays, localDateOf } from './extract/time.ts';
@@ -39,12 +39,9 @@ export const demoQueueLogCommand: Command = {
   usage: 'rechamadas demo-queue-log [--days N] [--seed N] [--calls N] [--out DIR]',
   options: { days: { type: 'string' }, seed: { type: 'string' }, calls: { type: 'string' }, out: { type: 'string' } },
   async run({ values }, io) {
-    const days = values.days === undefined ? 7 : Number(values.days);
-    if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
-    const seed = values.seed === undefined ? 1 : Number(values.seed);
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a whole number ≥ 0');
-    const callsPerDay = values.calls === undefined ? undefined : Number(values.calls);
-    if (callsPerDay !== undefined && (!Number.isInteger(callsPerDay) || callsPerDay < 1)) throw new UsageError('--calls must be a whole number ≥ 1');
+    const days = wholeNumberOption(values.days, 'days', 1, 366) ?? 7;
+    const seed = wholeNumberOption(values.seed, 'seed', 0) ?? 1;
+    const callsPerDay = wholeNumberOption(values.calls, 'calls', 1);
     const out = (values.out as string | undefined) ?? 'demo-asterisk';
     const timeZone = parseConfig({}).timezone;
     const endDate = addDays(localDateOf(io.now(), timeZone), -1);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { EXIT, UsageError, type Command } from './command.ts';
+import { EXIT, wholeNumberOption, type Command } from './command.ts';
 import { parseConfig, type Config } from './config.ts';
 import { demoSources } from './demo/dialects.ts';
 import { demoEnv, startDemoApi, type DemoApi } from './demo/server.ts';
@@ -55,10 +55,7 @@ export function demoConfig(api: Pick<DemoApi, 'url'>, warehouse: string): Config
 }
 
 function seedOf(value: unknown): number {
-  if (value === undefined) return 1;
-  const seed = Number(value);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got "${String(value)}"`);
-  return seed;
+  return wholeNumberOption(value, 'seed', 0) ?? 1;
 }
 
 export const demoCommand: Command = {
@@ -66,8 +63,7 @@ export const demoCommand: Command = {
   usage: 'rechamadas demo [--seed N] [--days N] [--warehouse PATH] [--out DIR]',
   options: { seed: { type: 'string' }, days: { type: 'string' }, warehouse: { type: 'string' }, out: { type: 'string' } },
   async run({ values }, io) {
-    const days = values.days === undefined ? 30 : Number(values.days);
-    if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
+    const days = wholeNumberOption(values.days, 'days', 1, 366) ?? 30;
     const warehouse = (values.warehouse as string | undefined) ?? parseConfig({}).warehouse;
     const site = (values.out as string | undefined) ?? 'site';
     const started = performance.now();
@@ -93,10 +89,8 @@ export const demoApiCommand: Command = {
   usage: 'rechamadas demo-api [--port P] [--host H] [--seed N] [--calls N] [--faults]',
   options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, calls: { type: 'string' }, faults: { type: 'boolean' } },
   async run({ values }, io) {
-    const port = values.port === undefined ? 8080 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
-    const callsPerDay = values.calls === undefined ? undefined : Number(values.calls);
-    if (callsPerDay !== undefined && (!Number.isInteger(callsPerDay) || callsPerDay < 1)) throw new UsageError('--calls must be a whole number ≥ 1');
+    const port = wholeNumberOption(values.port, 'port', 0, 65535) ?? 8080;
+    const callsPerDay = wholeNumberOption(values.calls, 'calls', 1);
     const api = await startDemoApi({
       seed: seedOf(values.seed),
       timeZone: parseConfig({}).timezone,

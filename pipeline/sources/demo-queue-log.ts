@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { DemoLeg } from '../demo/generate.ts';
 
 /**
  * Canonical legs written back as an Asterisk queue_log and its roster, so a new user can try
@@ -7,20 +8,9 @@ import { stringify } from 'csv-stringify/sync';
  * ABANDON. Outbound legs do not go through queues and are left out.
  */
 
-export interface LegLike {
-  call_id: string;
-  protocol?: string;
-  direction: string;
-  status: string;
-  started_at: string;
-  customer_number?: string;
-  agent_id?: string;
-  agent_name?: string;
-  supervisor?: string;
-  team?: string;
-  queue?: string;
-  talk_seconds: number;
-}
+/** The fields of a demo leg that a queue_log and its roster carry. */
+export type LegLike = Pick<DemoLeg, 'call_id' | 'protocol' | 'direction' | 'status' | 'started_at' | 'customer_number'
+  | 'agent_id' | 'agent_name' | 'supervisor' | 'team' | 'queue' | 'talk_seconds'>;
 
 /** Seconds a caller waits in the queue before an agent answers or they give up (fixed: the demo has no wait data). */
 const WAIT_SECONDS = 12;
