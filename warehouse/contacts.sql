@@ -11,7 +11,7 @@ SELECT operator || ':' || coalesce(protocol, call_id) AS contact_key, CAST(count
 FROM legs_next
 GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE contact_legs AS
+CREATE OR REPLACE TEMP TABLE contact_facts AS
 WITH leg_rows AS (
   SELECT
     l.*,
@@ -52,35 +52,32 @@ several_legs AS (
   FROM leg_rows
   WHERE contact_legs > 1
   GROUP BY contact_key
-)
-SELECT * FROM single_leg
-UNION ALL BY NAME
-SELECT * FROM several_legs;
-
-CREATE OR REPLACE TEMP TABLE contact_facts AS
--- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
-WITH reason_identities AS (
-  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next)
 ),
-described AS (
-  SELECT
-    contact_key, operator, protocol,
-    customer_key, area.ddd, area.uf,
-    CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
-    started_at,
-    CAST(timezone(getvariable('timezone'), started_at) AS DATE) AS local_date,
-    direction, answered,
-    direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
-    handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
-    handling.reason, handling.reason_category,
-    legs, talk_seconds, handle_seconds,
-    epoch_us(started_at) AS started_us,
-    reason_identities.identity AS reason_identity
-  FROM contact_legs
-  LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
-  LEFT JOIN reason_identities ON reason_identities.reason = handling.reason
+contact_rows AS (
+  SELECT * FROM single_leg
+  UNION ALL BY NAME
+  SELECT * FROM several_legs
+),
+-- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
+reason_identities AS (
+  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next)
 )
-SELECT * FROM described;
+SELECT
+  contact_key, operator, protocol,
+  customer_key, area.ddd, area.uf,
+  CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
+  started_at,
+  CAST(timezone(getvariable('timezone'), started_at) AS DATE) AS local_date,
+  direction, answered,
+  direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
+  handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
+  handling.reason, handling.reason_category,
+  legs, talk_seconds, handle_seconds,
+  epoch_us(started_at) AS started_us,
+  reason_identities.identity AS reason_identity
+FROM contact_rows
+LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
+LEFT JOIN reason_identities ON reason_identities.reason = handling.reason;
 
 CREATE OR REPLACE TEMP TABLE contact_callbacks AS
 WITH sequenced AS (
@@ -99,22 +96,15 @@ flagged AS (
     coalesce(gap_us <= getvariable('callback_window_seconds') * 1000000, false) AS is_callback
   FROM sequenced
 ),
-episodes AS (
-  SELECT
-    *,
-    -- Each contact that is not a callback opens an episode.
-    sum(CASE WHEN is_callback THEN 0 ELSE 1 END) OVER (
-      PARTITION BY customer_key ORDER BY started_us, contact_key ROWS UNBOUNDED PRECEDING
-    ) AS episode_number
-  FROM flagged
-),
 attributed AS (
   SELECT
     *,
-    first_value(contact_key) OVER (
-      PARTITION BY customer_key, episode_number ORDER BY started_us, contact_key
+    -- Each contact that is not a callback opens an episode; its origin is the latest such
+    -- contact so far in the customer's timeline.
+    last_value(CASE WHEN NOT is_callback THEN contact_key END IGNORE NULLS) OVER (
+      PARTITION BY customer_key ORDER BY started_us, contact_key ROWS UNBOUNDED PRECEDING
     ) AS origin_contact_key
-  FROM episodes
+  FROM flagged
 ),
 callbacks AS (
   SELECT
@@ -172,7 +162,6 @@ LEFT JOIN (SELECT * EXCLUDE (local_date, reason_identity) FROM contact_callbacks
 LEFT JOIN contact_attribution charged ON charged.contact_key = c.contact_key;
 
 DROP TABLE contact_sizes;
-DROP TABLE contact_legs;
 DROP TABLE contact_facts;
 DROP TABLE contact_callbacks;
 DROP TABLE contact_attribution;

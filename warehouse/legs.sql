@@ -3,18 +3,19 @@
 -- transaction, where DuckDB can spill it to disk, and swapped in by warehouse_swap.sql.
 -- With the variable rederive, every stored leg's derived columns are computed anew
 -- (customer_number_keys and reason_categories then cover all legs).
+-- Only keys both stored and incoming need a decision; joins against these few rows stay cheap.
 CREATE OR REPLACE TEMP TABLE merge_decisions AS
 SELECT
   n.operator, n.call_id,
-  l.call_id IS NULL OR coalesce(n.updated_at >= l.updated_at, n.updated_at IS NOT NULL OR l.updated_at IS NULL) AS incoming_wins
+  coalesce(n.updated_at >= l.updated_at, n.updated_at IS NOT NULL OR l.updated_at IS NULL) AS incoming_wins
 FROM incoming_legs n
-LEFT JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id;
+JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id;
 
 CREATE OR REPLACE TABLE legs_next AS
 WITH kept AS (
   SELECT l.*
   FROM legs l
-  ANTI JOIN merge_decisions d ON d.operator = l.operator AND d.call_id = l.call_id AND d.incoming_wins
+  ANTI JOIN (FROM merge_decisions WHERE incoming_wins) d ON d.operator = l.operator AND d.call_id = l.call_id
 ),
 rederived AS (
   SELECT kept.* REPLACE (
@@ -41,6 +42,6 @@ SELECT
   n.source, n.location,
   CAST(getvariable('batch_id') AS BIGINT) AS batch_id, n.file_index, n.row_number
 FROM incoming_legs n
-SEMI JOIN merge_decisions d ON d.operator = n.operator AND d.call_id = n.call_id AND d.incoming_wins
+ANTI JOIN (FROM merge_decisions WHERE NOT incoming_wins) d ON d.operator = n.operator AND d.call_id = n.call_id
 LEFT JOIN customer_number_keys k ON k.customer_number = n.customer_number
 LEFT JOIN reason_categories rc ON rc.reason = n.reason;
