@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { buildContacts, recordDerivation } from './transform.ts';
-import { openWarehouse, sqlString, type Warehouse } from './warehouse.ts';
+import { openWarehouse, setMeta, sqlString, type Warehouse } from './warehouse.ts';
 
 /** The canonical leg fields of SPEC §1, in the order the staging table holds them. */
 export const LEG_FIELDS = [
@@ -148,7 +148,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.runModel('warehouse_swap');
     await recordDerivation(warehouse, config, io);
     await quarantine(warehouse);
-    await setMeta(warehouse, 'derivation_fingerprint', fingerprint);
+    await setMeta(warehouse, { derivation_fingerprint: fingerprint });
     await warehouse.run(
       `INSERT INTO load_batches SELECT getvariable('batch_id'), getvariable('loaded_at'), from_json($1, '["VARCHAR"]'), $2, $3, $4, $5`,
       [JSON.stringify(inputs.map((input) => input.source ?? input.path)), summary.read, summary.loaded, summary.duplicates, summary.rejected],
@@ -167,7 +167,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
   return summary;
 }
 
-/** Optional fields of a canonical JSONL record that override its source and location in rejected_legs. */
+/** Optional fields of a canonical record (JSONL, CSV or Parquet) that override its source and location in rejected_legs. */
 export const SOURCE_FIELD = '_rechamadas_source';
 export const LOCATION_FIELD = '_rechamadas_location';
 
@@ -242,9 +242,10 @@ async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parque
     ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
     : `read_parquet(${file})`;
   const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
-  const fields = LEG_FIELDS.map((field) => `${columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'} AS ${field}`).join(', ');
+  const column = (field: string) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)');
+  const fields = LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ');
   return `
-    SELECT ${sqlString(source)} AS source, CAST(NULL AS VARCHAR) AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
+    SELECT coalesce(${column(SOURCE_FIELD)}, ${sqlString(source)}) AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
       CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${fields}
     FROM ${reader}`;
 }
@@ -312,11 +313,6 @@ async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Prom
   await warehouse.runModel('customer_number_keys');
   await warehouse.runModel('reason_categories');
   return fingerprint;
-}
-
-async function setMeta(warehouse: Warehouse, key: string, value: string): Promise<void> {
-  await warehouse.run('DELETE FROM warehouse_meta WHERE key = $1', [key]);
-  await warehouse.run('INSERT INTO warehouse_meta VALUES ($1, $2)', [key, value]);
 }
 
 export const importCommand: Command = {

@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import type { Io } from './io.ts';
-import type { Warehouse } from './warehouse.ts';
+import { setMeta, type Warehouse } from './warehouse.ts';
 
 /**
  * Builds the next contacts (SPEC §3–4) from the next legs, beside the current tables; the load
@@ -16,15 +16,15 @@ export async function buildContacts(warehouse: Warehouse, io: Io): Promise<void>
 
 /** The metadata the site shows (watermark, rules in force), written in the load's transaction. */
 export async function recordDerivation(warehouse: Warehouse, config: Config, io: Io): Promise<void> {
-  await warehouse.run(`DELETE FROM warehouse_meta WHERE key IN ('watermark', 'timezone', 'callback_window_days', 'attribution', 'short_call_seconds', 'recomputed_at')`);
-  await warehouse.run(
-    `INSERT INTO warehouse_meta
-     SELECT 'watermark', strftime(max(started_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') FROM legs
-     UNION ALL SELECT 'timezone', $1
-     UNION ALL SELECT 'callback_window_days', $2
-     UNION ALL SELECT 'attribution', $3
-     UNION ALL SELECT 'short_call_seconds', $4
-     UNION ALL SELECT 'recomputed_at', $5`,
-    [config.timezone, String(config.callbackWindowDays), config.attribution, String(config.shortCallSeconds), io.now().toISOString()],
-  );
+  const [{ watermark }] = await warehouse.rows<{ watermark: string | null }>(
+    `SELECT strftime(max(started_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM legs`,
+  ) as [{ watermark: string | null }];
+  await setMeta(warehouse, {
+    watermark,
+    timezone: config.timezone,
+    callback_window_days: String(config.callbackWindowDays),
+    attribution: config.attribution,
+    short_call_seconds: String(config.shortCallSeconds),
+    recomputed_at: io.now().toISOString(),
+  });
 }

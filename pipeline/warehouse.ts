@@ -46,6 +46,14 @@ async function profiled(label: string, work: () => Promise<unknown>): Promise<vo
   process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
 }
 
+/** Sets keys of warehouse_meta (replacing their old values). */
+export async function setMeta(warehouse: Warehouse, entries: Record<string, string | null>): Promise<void> {
+  const json = JSON.stringify(Object.entries(entries).map(([key, value]) => ({ key, value })));
+  const rows = `SELECT unnest(from_json($1, '[{"key":"VARCHAR","value":"VARCHAR"}]'), recursive := true)`;
+  await warehouse.run(`DELETE FROM warehouse_meta WHERE key IN (SELECT key FROM (${rows}))`, [json]);
+  await warehouse.run(`INSERT INTO warehouse_meta SELECT key, value FROM (${rows})`, [json]);
+}
+
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }

@@ -2,10 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { exportTable } from '../pipeline/export.ts';
 import { memoryIo } from '../pipeline/io.ts';
-import { importLegs } from '../pipeline/load.ts';
+import { importLegs, LOCATION_FIELD, SOURCE_FIELD } from '../pipeline/load.ts';
 import { FIXED_NOW, config, importInto, leg, query, scratchDir, writeCsv, writeJsonl, type Leg } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -228,6 +229,33 @@ describe('bad input', () => {
       { source: jsonl, location: 'line 3', reason: 'line is not a JSON object', raw_payload: '{"operator": "vivo", "call_id": ' },
       { source: jsonl, location: 'line 4', reason: 'line is not a JSON object', raw_payload: '[1, 2]' },
     ]);
+  });
+
+  it('keeps the source and location a record carries in its file (CSV, Parquet), e.g. a queue_log line', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const csv = join(dir, 'mapped.csv');
+    const header = `operator,call_id,direction,status,started_at,agent_id,${SOURCE_FIELD},${LOCATION_FIELD}`;
+    await writeFile(csv, [
+      header,
+      'vivo,1,inbound,answered,2026-11-20T10:00:00Z,a1,pbx,queue_log line 7',
+      'vivo,2,inbound,answered,2026-11-20T10:05:00Z,,pbx,queue_log line 9',
+      'vivo,3,inbound,answered,2026-11-20T10:09:00Z,a1,,',
+    ].join('\n'));
+    const parquet = join(dir, 'mapped.parquet');
+    const scratch = await DuckDBInstance.create(':memory:');
+    const connection = await scratch.connect();
+    await connection.run(`COPY (SELECT 'vivo' AS operator, '4' AS call_id, 'inbound' AS direction, 'abandoned' AS status,
+      '2026-11-20T11:00:00Z' AS started_at, 'cdr' AS ${SOURCE_FIELD}, 'Master.csv line 3' AS ${LOCATION_FIELD}) TO '${parquet}' (FORMAT parquet)`);
+    connection.closeSync();
+    scratch.closeSync();
+    expect(await importInto(warehouse, [csv, parquet])).toMatchObject({ loaded: 3, rejected: 1 });
+    expect(await query(warehouse, 'SELECT call_id, source, location FROM legs ORDER BY call_id')).toEqual([
+      { call_id: '1', source: 'pbx', location: 'queue_log line 7' },
+      { call_id: '3', source: csv, location: 'row 3' },
+      { call_id: '4', source: 'cdr', location: 'Master.csv line 3' },
+    ]);
+    expect(await query(warehouse, 'SELECT source, location FROM rejected_legs')).toEqual([{ source: 'pbx', location: 'queue_log line 9' }]);
   });
 
   it('reports files it cannot read and still loads the others', async () => {
