@@ -59,7 +59,8 @@ export async function benchSources(print: (line: string) => void, lines = 15_000
   const started = performance.now();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-  // The two halves separately: reading + mapping in Node, then the DuckDB import and recompute.
+  // The two halves separately: reading + mapping (Node scans the bytes, DuckDB writes the legs'
+  // Parquet), then the import and recompute.
   const read = await readFileSources({ config, io, stateDir: join(out, 'state') }).catch((error: unknown) => {
     clearInterval(sampler);
     throw error;

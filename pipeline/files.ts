@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -9,13 +9,15 @@ import { mapRecord } from './extract/mapping.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { importLegs, LOCATION_FIELD, SOURCE_FIELD, type FileInput, type Rejection } from './load.ts';
-import { cdrLeg } from './sources/cdr.ts';
+import { cdrLeg, type LegFields } from './sources/cdr.ts';
 import { isFileSource, type CdrSource, type FileSource, type QueueLogSource, type SpreadsheetSource } from './sources/config.ts';
-import { parseQueueLogLine, parseQueueLogRow, SegmentAssembler, type AssembledLeg, type LegFields, type QueueEvent } from './sources/queue-log.ts';
+import { parseQueueLogLine, parseQueueLogRow, SegmentAssembler, type QueueEvent } from './sources/queue-log.ts';
+import { segmentWriter, writeQueueLogLegs } from './sources/queue-log-legs.ts';
+import { scanQueueLog } from './sources/queue-log-scan.ts';
 import { loadRoster } from './sources/roster.ts';
 import { readSheetRows } from './sources/spreadsheet.ts';
 import { hashOf, readState, writeState, type FileProgress, type SourceState } from './sources/state.ts';
-import { identify, readNewLines, withRotations, type LineFile } from './sources/tail.ts';
+import { identify, readNewBytes, splitLines, withRotations, type LineFile } from './sources/tail.ts';
 
 /**
  * File sources (Asterisk queue_log and CDR, spreadsheet exports): each is read from where the
@@ -36,7 +38,7 @@ export interface SourceCounts {
 }
 
 export interface FileSourcesRead {
-  /** JSONL files of canonical legs, for `importLegs({ files })`; deleted by `cleanup()`. */
+  /** Files of canonical legs (Parquet for queue_log, JSONL otherwise), for `importLegs({ files })`; deleted by `cleanup()`. */
   files: FileInput[];
   rejections: Rejection[];
   counts: SourceCounts[];
@@ -54,8 +56,6 @@ export interface ReadFileSourcesRequest {
   sources?: string[];
 }
 
-// The loader reads these two columns of a JSONL record as its source and location (load.ts).
-
 export function stateDirOf(warehouse: string): string {
   return join(dirname(warehouse), 'state');
 }
@@ -71,16 +71,12 @@ export async function readFileSources(request: ReadFileSourcesRequest): Promise<
   const states: Array<{ name: string; state: SourceState }> = [];
   try {
     for (const source of sources) {
-      const path = join(work, `${source.name}.jsonl`);
-      const out = createWriteStream(path);
-      const writer = legWriter(out, source.name);
       const previous = await readState(stateDir, source.name);
-      const result = await readSource(source, previous, writer, config);
-      await writer.close();
-      files.push({ path, source: source.name });
+      const result = await readSource(source, previous, work, config);
+      files.push({ path: result.path, source: source.name });
       rejections.push(...result.rejections);
       states.push({ name: source.name, state: result.state });
-      const count: SourceCounts = { source: source.name, ...result.counts, legs: writer.count(), rejected: result.rejections.length };
+      const count: SourceCounts = { source: source.name, ...result.counts, rejected: result.rejections.length };
       counts.push(count);
       io.log(`import-sources ${source.name}: ${count.files} file(s), ${count.lines} new line(s), ${count.legs} legs, ${count.rejected} rejected, ${count.waiting} call(s) waiting for their end`
         + (count.missing.length ? `; no file at ${count.missing.join(', ')}` : ''));
@@ -109,13 +105,21 @@ function selectFileSources(config: Config, names: string[] | undefined): FileSou
   return fileSources.filter((source) => names.includes(source.name));
 }
 
+/** A canonical leg mapped in code, and where it came from. */
+interface MappedLeg {
+  location: string;
+  fields: LegFields;
+}
+
 interface LegSink {
-  write: (leg: AssembledLeg) => void;
+  write: (leg: MappedLeg) => void;
   /** Resolves once the file has taken what was written: reading waits for it, so memory stays flat. */
   drained: () => Promise<void>;
 }
 
-function legWriter(out: WriteStream, source: string) {
+/** JSONL of canonical legs; the loader reads the two extra columns as each record's source and location (load.ts). */
+function legWriter(path: string, source: string) {
+  const out = createWriteStream(path);
   let count = 0;
   let buffer: string[] = [];
   const flush = () => {
@@ -128,7 +132,7 @@ function legWriter(out: WriteStream, source: string) {
   };
   return {
     drained,
-    write: (leg: AssembledLeg) => {
+    write: (leg: MappedLeg) => {
       count++;
       // The leg is ours and written once: tag it in place rather than copy it.
       const record: Record<string, string | number> = leg.fields;
@@ -152,10 +156,13 @@ interface SourceResult {
   counts: { files: number; lines: number; waiting: number; missing: string[] };
 }
 
-async function readSource(source: FileSource, previous: SourceState, sink: LegSink, config: Config): Promise<SourceResult> {
-  if (source.type === 'spreadsheet') return readSpreadsheets(source, previous, sink, config);
-  if (source.type === 'asterisk-cdr') return readCdr(source, previous, sink, config);
-  return readQueueLog(source, previous, sink, config);
+async function readSource(source: FileSource, previous: SourceState, work: string, config: Config): Promise<SourceResult & { path: string; counts: { legs: number } }> {
+  if (source.type === 'asterisk-queue-log') return readQueueLog(source, previous, work, config);
+  const path = join(work, `${source.name}.jsonl`);
+  const writer = legWriter(path, source.name);
+  const result = source.type === 'spreadsheet' ? await readSpreadsheets(source, previous, writer, config) : await readCdr(source, previous, writer, config);
+  await writer.close();
+  return { ...result, path, counts: { ...result.counts, legs: writer.count() } };
 }
 
 /** Every configured file with its rotations, each identity once (a log may sit as `.1` and `.1.gz` for a moment). */
@@ -180,59 +187,79 @@ async function lineFiles(paths: string[]): Promise<{ files: LineFile[]; missing:
 async function readLineFiles(
   paths: string[],
   previous: SourceState,
-  onLines: (file: LineFile, lines: string[], firstLineNumber: number) => void,
+  /** Takes a block of complete lines, returns how many it held. */
+  onBlock: (file: LineFile, block: Buffer, firstLineNumber: number) => number,
   drained: () => Promise<void>,
 ): Promise<{ files: Record<string, FileProgress>; count: number; lines: number; missing: string[] }> {
   const files: Record<string, FileProgress> = {};
   let lines = 0;
   const { files: found, missing } = await lineFiles(paths);
   for (const file of found) {
-    files[file.identity] = await readNewLines(file, previous.files[file.identity], (batch, first) => {
-      lines += batch.length;
-      onLines(file, batch, first);
-      return drained();
+    files[file.identity] = await readNewBytes(file, previous.files[file.identity], async (block, first) => {
+      const count = onBlock(file, block, first);
+      lines += count;
+      await drained();
+      return count;
     });
   }
   return { files, count: found.length, lines, missing };
 }
 
-async function readQueueLog(source: QueueLogSource, previous: SourceState, sink: LegSink, config: Config): Promise<SourceResult> {
+async function readQueueLog(source: QueueLogSource, previous: SourceState, work: string, config: Config): Promise<SourceResult & { path: string; counts: { legs: number } }> {
   const pbxTimeZone = source.timeZone ?? config.timezone;
-  const assembler = new SegmentAssembler(
-    { operator: source.operator ?? source.name, source: source.name, timeZone: config.timezone, roster: await loadRoster(source.roster) },
-    sink.write,
-  );
-  // Calls that were in progress at the end of the last read come first.
-  for (const event of previous.pending) assembler.push(event);
-  const rejections = assembler.rejections;
-  const take = (parsed: QueueEvent | { error: string }, file: string, line: number, raw: string) => {
-    if ('error' in parsed) rejections.push({ source: source.name, location: `${file} line ${line}`, rawPayload: raw, reason: parsed.error });
-    else assembler.push(parsed);
+  const roster = await loadRoster(source.roster);
+  const segments = segmentWriter(join(work, `${source.name}.segments`));
+  // Segments and rejections carry an index into the names of the files they came from.
+  const names: string[] = [];
+  const fileIndex = (name: string) => {
+    const index = names.indexOf(name);
+    return index >= 0 ? index : names.push(name) - 1;
   };
-  const read = await readLineFiles(source.files, previous, (file, lines, first) => {
+  const agents = new Set<string>();
+  const rejections: Rejection[] = [];
+  const reject = (file: number, line: number, rawPayload: string, reason: string) =>
+    rejections.push({ source: source.name, location: `${names[file]!} line ${line}`, rawPayload, reason });
+  const assembler = new SegmentAssembler((segment) => {
+    if (segment.agent !== undefined) agents.add(segment.agent);
+    segments.write(segment);
+  }, (rejection) => reject(rejection.file, rejection.line, rejection.raw, rejection.reason));
+  // Calls that were in progress at the end of the last read come first.
+  for (const event of previous.pending) assembler.push(event, fileIndex(event.file));
+  const read = await readLineFiles(source.files, previous, (file, block, first) => {
     const name = basename(file.path);
-    if (source.format === 'file') {
-      for (let index = 0; index < lines.length; index++) {
-        const line = lines[index]!;
-        if (line.trim() !== '') take(parseQueueLogLine(line, name, first + index), name, first + index, line);
-      }
-      return;
-    }
+    const index = fileIndex(name);
+    const malformed = (line: number, raw: string, reason: string) => reject(index, line, raw, reason);
+    if (source.format === 'file') return scanQueueLog(block, first, { assembler, file: index, name, malformed });
     // A table dump's first line is its header; it is the file's identity line, so always at hand.
     const header = parseCsvLine(file.firstLine).map((column) => column.trim().toLowerCase());
-    csvLines(file, first === 1 ? lines.slice(1) : lines, first === 1 ? 2 : first, (columns, line, raw) => {
-      take(parseQueueLogRow(Object.fromEntries(header.map((column, index) => [column, columns[index] ?? ''])), name, line, raw, pbxTimeZone), name, line, raw);
-    }, (line, raw, reason) => rejections.push({ source: source.name, location: `${name} line ${line}`, rawPayload: raw, reason }));
-  }, sink.drained).catch((error: unknown) => {
+    const lines = splitLines(block);
+    csvLines(first === 1 ? lines.slice(1) : lines, first === 1 ? 2 : first, (columns, line, raw) => {
+      const parsed = parseQueueLogRow(Object.fromEntries(header.map((column, at) => [column, columns[at] ?? ''])), name, line, raw, pbxTimeZone);
+      if ('error' in parsed) malformed(line, raw, parsed.error);
+      else assembler.push(parsed, index);
+    }, malformed);
+    return lines.length;
+  }, segments.drained).catch((error: unknown) => {
     throw new Error(`source ${source.name}: ${(error as Error).message}`);
   });
-  const pending = assembler.finish();
-  return { state: { version: 1, files: read.files, pending }, rejections, counts: { files: read.count, lines: read.lines, waiting: new Set(pending.map((event) => event.callid)).size, missing: read.missing } };
+  // Lines read on their bytes become events only now, the few that wait for the next read.
+  const pending = assembler.finish().map((held) => held.event ?? (parseQueueLogLine(held.raw, names[held.file]!, held.line) as QueueEvent));
+  await segments.close();
+  const path = join(work, `${source.name}.parquet`);
+  await writeQueueLogLegs({
+    segments: segments.path, out: path, files: names, agents: new Map([...agents].map((agent) => [agent, roster(agent)])),
+    operator: source.operator ?? source.name, source: source.name, timeZone: config.timezone,
+  });
+  return {
+    path,
+    state: { version: 1, files: read.files, pending },
+    rejections,
+    counts: { files: read.count, lines: read.lines, waiting: new Set(pending.map((event) => event.callid)).size, missing: read.missing, legs: segments.count() },
+  };
 }
 
 /** CSV lines one by one, so a line with broken quoting is quarantined alone; callbacks get the line number. */
 function csvLines(
-  file: LineFile,
   lines: string[],
   first: number,
   onRow: (columns: string[], line: number, raw: string) => void,
@@ -264,14 +291,16 @@ async function readCdr(source: CdrSource, previous: SourceState, sink: LegSink, 
     outboundContexts: source.outboundContexts,
   };
   const rejections: Rejection[] = [];
-  const read = await readLineFiles(source.files, previous, (file, lines, first) => {
+  const read = await readLineFiles(source.files, previous, (file, block, first) => {
     const name = basename(file.path);
     const reject = (line: number, raw: string, reason: string) => rejections.push({ source: source.name, location: `${name} line ${line}`, rawPayload: raw, reason });
-    csvLines(file, lines, first, (columns, line, raw) => {
+    const lines = splitLines(block);
+    csvLines(lines, first, (columns, line, raw) => {
       const result = cdrLeg(columns, context);
       if (result.fields) sink.write({ location: `${name} line ${line}`, fields: result.fields });
       else reject(line, raw, result.error);
     }, reject);
+    return lines.length;
   }, sink.drained);
   return { state: { version: 1, files: read.files, pending: [] }, rejections, counts: { files: read.count, lines: read.lines, waiting: 0, missing: read.missing } };
 }

@@ -7,8 +7,7 @@ import { generateDay } from '../pipeline/demo/generate.ts';
 import { parseConfig } from '../pipeline/config.ts';
 import { importSources } from '../pipeline/files.ts';
 import { memoryIo } from '../pipeline/io.ts';
-import { parseQueueLogLine, SegmentAssembler, type AssembledLeg } from '../pipeline/sources/queue-log.ts';
-import { rosterFrom } from '../pipeline/sources/roster.ts';
+import { parseQueueLogLine, SegmentAssembler, type QueueRejection, type Segment } from '../pipeline/sources/queue-log.ts';
 import { config, FIXED_NOW, query, scratchDir } from './helpers.ts';
 
 /**
@@ -163,6 +162,68 @@ describe('Asterisk queue_log source', () => {
     ]);
   });
 
+  it('reads a block on its bytes exactly as line by line (CRLF or non-ASCII blocks take that path)', async () => {
+    const EDGE = [
+      '',
+      '   ',
+      // A fractional timestamp (call_id rounds it), a caller id with spaces, a member name with quotes, talk "007".
+      '1732712410.5|e.1|suporte|NONE|ENTERQUEUE|| 11987654321 |1',
+      '1732712420|e.1|suporte|Ana "Tita" Souza|CONNECT|10|x|1',
+      '1732712480|e.1|suporte|Ana "Tita" Souza|COMPLETECALLER|10|007|1',
+      '1732712481|e.1|suporte|NONE|ABANDON|1|1|1',
+      // Re-entered before its segment ended.
+      '1732712500|e.2|suporte|NONE|ENTERQUEUE||11911112222|1',
+      '1732712501|e.2|suporte|PJSIP/1002|CONNECT|1|x|1',
+      '1732712502|e.2|vendas|NONE|ENTERQUEUE||11911112222|1',
+      '1732712503|e.2|vendas|NONE|EXITEMPTY|1|1|1',
+      // No data fields at all; a transfer without its talk time and without a CONNECT.
+      '1732712504|e.3|suporte|NONE|ENTERQUEUE',
+      '1732712505|e.3|suporte|PJSIP/1001|TRANSFER|x|y|10',
+      '0|e.4|suporte|NONE|ENTERQUEUE||1|1',
+      '1732712506|e.4|suporte|NONE|Bogus|',
+      '1732712507|e.4|suporte|NONE|RINGNOANSWER|1000',
+      ...IN_PROGRESS,
+    ];
+    const read = async (newline: string) => {
+      const { log, cfg, run } = await setUp();
+      await writeFile(log, EDGE.join(newline) + newline);
+      const { counts } = await run();
+      const rejected = await query<{ location: string; raw_payload: string; reason: string }>(cfg.warehouse, 'SELECT location, raw_payload, reason FROM rejected_legs ORDER BY location, reason', cfg);
+      const pending = JSON.parse(await readFile(join(cfg.warehouse, '..', 'state', 'pbx.json'), 'utf8')).pending;
+      return { counts, legs: await legsOf(cfg), rejected, pending };
+    };
+    const bytes = await read('\n');
+    expect(await read('\r\n')).toEqual(bytes);
+    expect(bytes.counts[0]).toMatchObject({ lines: EDGE.length, legs: 3, waiting: 1 });
+    expect(bytes.legs).toMatchObject([
+      { call_id: 'e.1:1732712411:suporte', started: '2024-11-27 10:00:10', customer_number: '11987654321', agent_id: 'Ana "Tita" Souza', talk_seconds: 7, location: 'queue_log line 3' },
+      { call_id: 'e.2:1732712502:vendas', status: 'abandoned', location: 'queue_log line 9' },
+    ]);
+    const at = (line: number) => EDGE[line - 1];
+    expect(bytes.rejected).toEqual([
+      { location: 'queue_log line 11', raw_payload: expect.stringContaining('"call_id":"e.3:1732712504:suporte"'), reason: 'agent_id is required when status is answered' },
+      { location: 'queue_log line 13', raw_payload: at(13), reason: 'malformed queue_log line: timestamp "0" is not epoch seconds' },
+      { location: 'queue_log line 14', raw_payload: at(14), reason: 'unknown queue_log event "Bogus"' },
+      { location: 'queue_log line 6', raw_payload: at(6), reason: 'ABANDON for call e.1 without its ENTERQUEUE' },
+      { location: 'queue_log line 7', raw_payload: `${at(7)}\n${at(8)}`, reason: 'queue segment never ended before the call entered a queue again' },
+    ]);
+    // Pending lines keep the state file's format: parsed events with their file, line and raw text.
+    expect(bytes.pending).toEqual(IN_PROGRESS.map((raw, index) => expect.objectContaining({ callid: '1732718000.7', file: 'queue_log', line: 16 + index, raw })));
+  });
+
+  it('completes a call waiting from a byte-read block with a block read line by line', async () => {
+    const { log, cfg, run } = await setUp();
+    await writeFile(log, `${IN_PROGRESS.join('\n')}\n`);
+    expect((await run()).counts[0]).toMatchObject({ legs: 0, waiting: 1 });
+    // The next block has a Windows-1252 byte (not UTF-8): it is read line by line, as U+FFFD.
+    await appendFile(log, Buffer.concat([Buffer.from('1732718100|x.1|suporte|NONE|ENTERQUEUE||Jo'), Buffer.from([0xe3]), Buffer.from(`o|1\n${IN_PROGRESS_END}\n`)]));
+    const second = await run();
+    expect(second.counts[0]).toMatchObject({ lines: 2, legs: 1, waiting: 1 });
+    expect(await legsOf(cfg)).toMatchObject([{ call_id: '1732718000.7:1732718000:suporte', agent_id: '1001', agent_name: 'Ana Souza', talk_seconds: 300, location: 'queue_log line 1' }]);
+    const { pending } = JSON.parse(await readFile(join(cfg.warehouse, '..', 'state', 'pbx.json'), 'utf8'));
+    expect(pending).toMatchObject([{ callid: 'x.1', line: 3, data: ['', 'Jo\ufffdo', '1'] }]);
+  });
+
   it('reads the realtime queue_log table from a CSV dump with local times in the PBX zone', async () => {
     const dir = await scratchDir();
     const dump = join(dir, 'queue_log.csv');
@@ -179,15 +240,16 @@ describe('Asterisk queue_log source', () => {
   });
 
   it('refuses events out of order instead of guessing (pure assembler)', () => {
-    const legs: AssembledLeg[] = [];
-    const assembler = new SegmentAssembler({ operator: 'pbx', source: 'pbx', timeZone: 'America/Sao_Paulo', roster: rosterFrom([]) }, (leg) => legs.push(leg));
+    const segments: Segment[] = [];
+    const rejections: QueueRejection[] = [];
+    const assembler = new SegmentAssembler((segment) => segments.push(segment), (rejection) => rejections.push(rejection));
     for (const [index, line] of ['1732712427|9.9|suporte|PJSIP/1002|CONNECT|17|x|2', '1732712427|9.9|suporte|NONE|BOGUS|'].entries()) {
       const event = parseQueueLogLine(line, 'queue_log', index + 1);
       if ('error' in event) throw new Error(event.error);
-      assembler.push(event);
+      assembler.push(event, 0);
     }
-    expect(legs).toEqual([]);
-    expect(assembler.rejections.map((r) => r.reason)).toEqual(['CONNECT for call 9.9 without its ENTERQUEUE', 'unknown queue_log event "BOGUS"']);
+    expect(segments).toEqual([]);
+    expect(rejections.map((r) => [r.line, r.reason])).toEqual([[1, 'CONNECT for call 9.9 without its ENTERQUEUE'], [2, 'unknown queue_log event "BOGUS"']]);
   });
 
   it('reads the demo center written as a queue_log back into the same inbound legs', async () => {

@@ -1,5 +1,4 @@
 import { fromLocal, toLocalIso } from '../extract/time.ts';
-import type { LegFields } from './queue-log.ts';
 import type { Roster } from './roster.ts';
 
 /**
@@ -8,6 +7,9 @@ import type { Roster } from './roster.ts';
  * dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags,
  * then, when logged, uniqueid, userfield, linkedid, peeraccount, sequence.
  */
+
+/** Canonical leg fields (SPEC §1) as mapped from a line or row. */
+export type LegFields = Record<string, string | number>;
 
 const COLUMN = { src: 1, dst: 2, dcontext: 3, channel: 5, dstchannel: 6, start: 9, billsec: 13, disposition: 14, uniqueid: 16, linkedid: 18 } as const;
 const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;

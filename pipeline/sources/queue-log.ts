@@ -1,12 +1,10 @@
-import { fromLocal, toLocalIso } from '../extract/time.ts';
-import type { Rejection } from '../load.ts';
-import type { Roster } from './roster.ts';
+import { fromLocal } from '../extract/time.ts';
 
 /**
- * Asterisk queue_log → canonical legs (SPEC §1). One queue segment (ENTERQUEUE up to the event
- * that ends it) is one leg; a TRANSFER keeps the callid, so every segment of a call shares
- * `protocol = callid` and forms one contact. Pure: lines in, legs and rejections out, and the
- * events of calls still in progress handed back to wait for the next read.
+ * Asterisk queue_log → queue segments. One segment (ENTERQUEUE up to the event that ends it) is
+ * one leg (queue-log-legs.ts makes it canonical); a TRANSFER keeps the callid, so every segment
+ * of a call shares `protocol = callid` and forms one contact. Pure: events in, segments and
+ * rejections out, and the lines of calls still in progress handed back to wait for the next read.
  */
 
 export interface QueueEvent {
@@ -23,25 +21,22 @@ export interface QueueEvent {
   raw: string;
 }
 
-export function locationOf(event: Pick<QueueEvent, 'file' | 'line'>): string {
-  return `${event.file} line ${event.line}`;
-}
-
-export type LegFields = Record<string, string | number>;
-
-export interface AssembledLeg {
-  location: string;
-  fields: LegFields;
-}
-
 /** `timestamp|callid|queuename|agent|event|data1|…|data5`, as Asterisk's queue_log file has it. */
 export function parseQueueLogLine(raw: string, file: string, line: number): QueueEvent | { error: string } {
   const parts = raw.split('|');
-  if (parts.length < 5) return { error: `malformed queue_log line: ${parts.length} fields, expected timestamp|callid|queuename|agent|event|data…` };
+  if (parts.length < 5) return { error: malformedFields(parts.length) };
   const [stamp, callid, queue, agent, event] = parts as [string, string, string, string, string];
   const seconds = Number(stamp);
-  if (!/^\d+(\.\d+)?$/.test(stamp) || seconds <= 0) return { error: `malformed queue_log line: timestamp ${JSON.stringify(stamp)} is not epoch seconds` };
+  if (!/^\d+(\.\d+)?$/.test(stamp) || seconds <= 0) return { error: malformedStamp(stamp) };
   return { time: Math.round(seconds * 1000), callid, queue, agent, event, data: parts.slice(5), file, line, raw };
+}
+
+export function malformedFields(count: number): string {
+  return `malformed queue_log line: ${count} fields, expected timestamp|callid|queuename|agent|event|data…`;
+}
+
+export function malformedStamp(stamp: string): string {
+  return `malformed queue_log line: timestamp ${JSON.stringify(stamp)} is not epoch seconds`;
 }
 
 /** A row of the realtime `queue_log` table (CSV dump): `time` is epoch seconds or a local `YYYY-MM-DD HH:MM:SS`. */
@@ -65,96 +60,128 @@ function parseTableTime(text: string, timeZone: string): number | undefined {
   return fromLocal({ year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second! }, timeZone).getTime();
 }
 
-const ABANDON_EVENTS = new Set(['ABANDON', 'EXITWITHTIMEOUT', 'EXITEMPTY', 'EXITWITHKEY']);
-/** Talk time is data2 of COMPLETE*, data4 of the transfer events. */
-const ANSWER_END_EVENTS = new Map([['COMPLETEAGENT', 1], ['COMPLETECALLER', 1], ['TRANSFER', 3], ['BLINDTRANSFER', 3], ['ATTENDEDTRANSFER', 3]]);
+export type EventKind = 'enter' | 'connect' | 'answered' | 'abandoned' | 'ignored';
+
+const ABANDON_EVENTS = ['ABANDON', 'EXITWITHTIMEOUT', 'EXITEMPTY', 'EXITWITHKEY'];
+/** Talk time is data2 of COMPLETE*, data4 of the transfer events (index into `data`). */
+export const TALK_DATA = new Map([['COMPLETEAGENT', 1], ['COMPLETECALLER', 1], ['TRANSFER', 3], ['BLINDTRANSFER', 3], ['ATTENDEDTRANSFER', 3]]);
 /** Agent sessions, ringing and bookkeeping: they describe no leg of a caller. */
-const IGNORED_EVENTS = new Set([
+const IGNORED_EVENTS = [
   'RINGNOANSWER', 'RINGCANCELED', 'AGENTCALLED', 'AGENTDUMP', 'AGENTLOGIN', 'AGENTLOGOFF', 'AGENTCALLBACKLOGIN',
   'AGENTCALLBACKLOGOFF', 'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL', 'PAUSECUSTOM',
   'QUEUESTART', 'CONFIGRELOAD', 'DID', 'INFO', 'SYSCOMPAT',
+];
+
+/** Every event name with a meaning; any other is unknown (quarantined). */
+export const EVENT_KINDS: ReadonlyMap<string, EventKind> = new Map<string, EventKind>([
+  ['ENTERQUEUE', 'enter'],
+  ['CONNECT', 'connect'],
+  ...[...TALK_DATA.keys()].map((name) => [name, 'answered'] as [string, EventKind]),
+  ...ABANDON_EVENTS.map((name) => [name, 'abandoned'] as [string, EventKind]),
+  ...IGNORED_EVENTS.map((name) => [name, 'ignored'] as [string, EventKind]),
 ]);
 
-export interface AssembleContext {
-  operator: string;
-  source: string;
-  /** Center time zone: started_at is written in it. */
-  timeZone: string;
-  roster: Roster;
+/** A queue segment that ended: one leg. `file` is an index into the read's file names. */
+export interface Segment {
+  file: number;
+  line: number;
+  /** ENTERQUEUE time, epoch milliseconds. */
+  time: number;
+  callid: string;
+  queue: string;
+  /** ENTERQUEUE data2 (caller id), trimmed; absent when blank. */
+  customer: string | undefined;
+  /** The last CONNECT's agent interface; answered segments only. */
+  agent: string | undefined;
+  status: 'answered' | 'abandoned';
+  /** Trimmed talk time as written; absent when blank. */
+  talk: string | undefined;
+}
+
+/** A line kept while its segment is open, to quarantine it or hand it on as pending; `event` when already parsed. */
+export interface HeldLine {
+  file: number;
+  line: number;
+  raw: string;
+  event?: QueueEvent;
+}
+
+export interface QueueRejection {
+  file: number;
+  line: number;
+  raw: string;
+  reason: string;
 }
 
 interface OpenSegment {
-  events: QueueEvent[];
-  connect?: QueueEvent;
+  time: number;
+  queue: string;
+  customer: string | undefined;
+  agent: string | undefined;
+  held: HeldLine[];
 }
 
 /**
- * Feeds events in file order; `finish()` returns the events of segments that have not ended
- * yet, to be fed again, first, on the next read.
+ * Takes events in file order, per call (callid): `enter`, `connect`, `end`; `finish()` returns
+ * the lines of segments that have not ended yet, to be fed again, first, on the next read.
  */
 export class SegmentAssembler {
-  readonly rejections: Rejection[] = [];
   private readonly open = new Map<string, OpenSegment>();
-  ignored = 0;
 
-  constructor(private readonly context: AssembleContext, private readonly emit: (leg: AssembledLeg) => void) {}
+  constructor(private readonly emit: (segment: Segment) => void, private readonly reject: (rejection: QueueRejection) => void) {}
 
-  push(event: QueueEvent): void {
-    const { event: name, callid } = event;
-    if (name === 'ENTERQUEUE') {
-      const stale = this.open.get(callid);
-      if (stale) this.reject(stale.events, 'queue segment never ended before the call entered a queue again');
-      this.open.set(callid, { events: [event] });
-      return;
+  enter(callid: string, time: number, queue: string, customer: string | undefined, held: HeldLine): void {
+    const stale = this.open.get(callid);
+    if (stale) {
+      const first = stale.held[0]!;
+      this.reject({ file: first.file, line: first.line, raw: stale.held.map((line) => line.raw).join('\n'), reason: 'queue segment never ended before the call entered a queue again' });
     }
-    if (IGNORED_EVENTS.has(name)) {
-      this.ignored++;
-      return;
-    }
-    const known = name === 'CONNECT' || ABANDON_EVENTS.has(name) || ANSWER_END_EVENTS.has(name);
-    if (!known) return this.reject([event], `unknown queue_log event ${JSON.stringify(name)}`);
+    this.open.set(callid, { time, queue, customer, agent: undefined, held: [held] });
+  }
+
+  /** False when the call has no open segment (the caller quarantines the line with `orphan`). */
+  connect(callid: string, agent: string, held: HeldLine): boolean {
     const segment = this.open.get(callid);
-    if (!segment) return this.reject([event], `${name} for call ${callid} without its ENTERQUEUE`);
-    segment.events.push(event);
-    if (name === 'CONNECT') {
-      segment.connect = event;
-      return;
-    }
+    if (!segment) return false;
+    segment.agent = agent;
+    segment.held.push(held);
+    return true;
+  }
+
+  /** Ends the call's open segment; false when it has none. */
+  end(callid: string, status: 'answered' | 'abandoned', talk: string | undefined): boolean {
+    const segment = this.open.get(callid);
+    if (!segment) return false;
     this.open.delete(callid);
-    this.emit(this.leg(segment, event));
+    const { file, line } = segment.held[0]!;
+    const answered = status === 'answered';
+    this.emit({ file, line, time: segment.time, callid, queue: segment.queue, customer: segment.customer, agent: answered ? segment.agent : undefined, status, talk: answered ? talk : undefined });
+    return true;
   }
 
-  /** Events of calls still waiting in a queue or talking. */
-  finish(): QueueEvent[] {
-    return [...this.open.values()].flatMap((segment) => segment.events);
+  orphan(name: string, callid: string, file: number, line: number, raw: string): void {
+    this.reject({ file, line, raw, reason: `${name} for call ${callid} without its ENTERQUEUE` });
   }
 
-  private leg(segment: OpenSegment, end: QueueEvent): AssembledLeg {
-    const enter = segment.events[0]!;
-    const { operator, timeZone, roster } = this.context;
-    const fields: LegFields = {
-      operator,
-      // The enter instant tells apart the segments of one callid (one per queue it went through).
-      call_id: `${enter.callid}:${Math.round(enter.time / 1000)}:${enter.queue}`,
-      protocol: enter.callid,
-      direction: 'inbound',
-      status: ABANDON_EVENTS.has(end.event) ? 'abandoned' : 'answered',
-      started_at: toLocalIso(new Date(enter.time), timeZone),
-      queue: enter.queue,
-    };
-    const callerId = enter.data[1]?.trim();
-    if (callerId) fields.customer_number = callerId;
-    const talkIndex = ANSWER_END_EVENTS.get(end.event);
-    if (talkIndex !== undefined) {
-      // The loader rejects a talk time that is not a whole number, naming the value.
-      const talk = end.data[talkIndex]?.trim();
-      if (talk) fields.talk_seconds = /^\d+$/.test(talk) ? Number(talk) : talk;
-      if (segment.connect) Object.assign(fields, roster(segment.connect.agent));
-    }
-    return { location: locationOf(enter), fields };
+  unknown(name: string, file: number, line: number, raw: string): void {
+    this.reject({ file, line, raw, reason: `unknown queue_log event ${JSON.stringify(name)}` });
   }
 
-  private reject(events: QueueEvent[], reason: string): void {
-    this.rejections.push({ source: this.context.source, location: locationOf(events[0]!), rawPayload: events.map((event) => event.raw).join('\n'), reason });
+  /** A parsed event (pending lines, table dumps, lines off the byte fast path). */
+  push(event: QueueEvent, file: number): void {
+    const { event: name, callid, line, raw } = event;
+    const kind = EVENT_KINDS.get(name);
+    if (kind === 'ignored') return;
+    if (kind === undefined) return this.unknown(name, file, line, raw);
+    if (kind === 'enter') return this.enter(callid, event.time, event.queue, event.data[1]?.trim() || undefined, { file, line, raw, event });
+    const known = kind === 'connect'
+      ? this.connect(callid, event.agent, { file, line, raw, event })
+      : this.end(callid, kind, kind === 'answered' ? event.data[TALK_DATA.get(name)!]?.trim() || undefined : undefined);
+    if (!known) this.orphan(name, callid, file, line, raw);
+  }
+
+  /** Lines of calls still waiting in a queue or talking, in the order they were read. */
+  finish(): HeldLine[] {
+    return [...this.open.values()].flatMap((segment) => segment.held);
   }
 }

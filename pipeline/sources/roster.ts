@@ -24,7 +24,7 @@ export async function loadRoster(path: string | undefined): Promise<Roster> {
   return rosterFrom(rows);
 }
 
-export function rosterFrom(rows: Array<Record<string, string | undefined>>): Roster {
+function rosterFrom(rows: Array<Record<string, string | undefined>>): Roster {
   const byKey = new Map<string, RosterEntry>();
   for (const row of rows) {
     const agent = row.agent?.trim();

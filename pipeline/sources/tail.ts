@@ -69,13 +69,15 @@ function openText(path: string, start = 0): NodeJS.ReadableStream {
 }
 
 /**
- * Calls (and awaits) `onLines` with batches of new complete lines (without their newline) and the number of
- * the first; returns the progress to store once the data read has been loaded.
+ * Calls (and awaits) `onBytes` with blocks of new complete lines, each block ending with its
+ * newline, and the number of the block's first line; `onBytes` returns how many lines the block
+ * holds (a byte scanner counts them anyway). Returns the progress to store once the data read
+ * has been loaded.
  */
-export async function readNewLines(
+export async function readNewBytes(
   file: LineFile,
   previous: FileProgress | undefined,
-  onLines: (lines: string[], firstLineNumber: number) => void | Promise<void>,
+  onBytes: (block: Buffer, firstLineNumber: number) => number | Promise<number>,
 ): Promise<FileProgress> {
   // A file shorter than what was read of it was truncated and rewritten: read it anew.
   const resume = previous && (file.path.endsWith('.gz') || previous.offset <= file.size) ? previous : undefined;
@@ -92,19 +94,31 @@ export async function readNewLines(
       skip -= dropped;
       if (!chunk.length) continue;
     }
-    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const last = data.lastIndexOf(0x0a);
-    if (last < 0) {
-      carry = data;
-      continue;
+    if (carry.length) {
+      const first = chunk.indexOf(0x0a);
+      if (first < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      // Only the line cut between two chunks is copied to be whole; the rest is read in place.
+      const joined = Buffer.concat([carry, chunk.subarray(0, first + 1)]);
+      lines += await onBytes(joined, lines + 1);
+      offset += joined.length;
+      chunk = chunk.subarray(first + 1);
+      carry = Buffer.alloc(0);
     }
-    const text = data.toString('utf8', 0, last);
-    const batch = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-    // Awaited, so a slow consumer (the JSONL writer) holds the reading back instead of buffering.
-    await onLines(batch, lines + 1);
-    lines += batch.length;
-    offset += last + 1;
-    carry = Buffer.from(data.subarray(last + 1));
+    const last = chunk.lastIndexOf(0x0a);
+    if (last >= 0) {
+      // Awaited, so a slow consumer holds the reading back instead of buffering.
+      lines += await onBytes(chunk.subarray(0, last + 1), lines + 1);
+      offset += last + 1;
+    }
+    carry = Buffer.from(chunk.subarray(last + 1));
   }
   return { offset, lines, path: file.path };
+}
+
+/** The lines of a block that ends with a newline. */
+export function splitLines(block: Buffer): string[] {
+  return block.toString('utf8', 0, block.length - 1).split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }

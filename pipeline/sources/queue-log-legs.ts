@@ -1,0 +1,104 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from '../warehouse.ts';
+import type { Segment } from './queue-log.ts';
+import type { RosterEntry } from './roster.ts';
+
+/**
+ * Queue segments → a Parquet file of canonical legs for the loader. Node writes each ended
+ * segment as one short pipe-separated line; DuckDB turns them into legs
+ * (`warehouse/queue_log_legs.sql`: call_id, local started_at, roster) on every core at once.
+ */
+
+const MODEL = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'warehouse', 'queue_log_legs.sql');
+
+// Fields come from pipe-split lines, so they rarely need quotes; table dumps and stray carriage
+// returns can still bring these characters.
+const NEEDS_QUOTES = /[|"\r\n]/;
+
+/** Absent is an empty field (NULL), an empty string is `""`. */
+function field(value: string | undefined): string {
+  if (value === undefined) return '';
+  if (value === '') return '""';
+  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Digits as a number (`007` → 7), as the JSON legs had them: a quarantined leg's payload stays the same. */
+function talkText(talk: string | undefined): string | undefined {
+  return talk !== undefined && /^\d+$/.test(talk) ? String(Number(talk)) : talk;
+}
+
+export function segmentWriter(path: string) {
+  const out = createWriteStream(path);
+  let count = 0;
+  let buffer = '';
+  let pending = 0;
+  const flush = () => {
+    if (buffer) out.write(buffer);
+    buffer = '';
+    pending = 0;
+  };
+  return {
+    path,
+    write(segment: Segment): void {
+      count++;
+      buffer += `${count}|${segment.file}|${segment.line}|${segment.time}|${field(segment.callid)}|${field(segment.queue)}|${field(segment.customer)}|${field(segment.agent)}|${segment.status}|${field(talkText(segment.talk))}\n`;
+      if (++pending >= 10_000) flush();
+    },
+    /** Resolves once the file has taken what was written: reading waits for it, so memory stays flat. */
+    drained(): Promise<void> {
+      flush();
+      return out.writableNeedDrain ? new Promise<void>((resolve) => out.once('drain', resolve)) : Promise.resolve();
+    },
+    count: () => count,
+    close(): Promise<void> {
+      flush();
+      return new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+export interface QueueLogLegsRequest {
+  /** Written by `segmentWriter`. */
+  segments: string;
+  /** The Parquet file to write. */
+  out: string;
+  /** File names by the index segments carry. */
+  files: string[];
+  /** Roster entries of the CONNECT interfaces seen. */
+  agents: Map<string, RosterEntry>;
+  operator: string;
+  source: string;
+  /** The center's time zone: started_at is written in it. */
+  timeZone: string;
+}
+
+export async function writeQueueLogLegs(request: QueueLogLegsRequest): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const [name, value] of [['operator', request.operator], ['source', request.source], ['time_zone', request.timeZone]]) {
+      await connection.run(`SET VARIABLE ${name} = ${sqlString(value!)}`);
+    }
+    await connection.run(`CREATE TEMP TABLE queue_log_files AS
+      SELECT CAST(generate_subscripts(names, 1) - 1 AS BIGINT) AS file_index, unnest(names) AS name FROM (SELECT from_json($1, '["VARCHAR"]') AS names)`,
+      [JSON.stringify(request.files)]);
+    const agents = [...request.agents].map(([agent, entry]) => ({ agent, ...entry }));
+    await connection.run(`CREATE TEMP TABLE queue_log_agents AS
+      SELECT unnest(from_json($1, '[{"agent": "VARCHAR", "agent_id": "VARCHAR", "agent_name": "VARCHAR", "supervisor": "VARCHAR", "team": "VARCHAR"}]'), recursive := true)`,
+      [JSON.stringify(agents)]);
+    // A table, not a view: read once, and its exact size makes the roster the side hashed.
+    await connection.run(`CREATE TEMP TABLE queue_log_segments AS SELECT * FROM read_csv(${sqlString(request.segments)},
+      header = false, auto_detect = false, delim = '|', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n',
+      columns = {'seq': 'BIGINT', 'file': 'BIGINT', 'line': 'BIGINT', 'time': 'BIGINT', 'callid': 'VARCHAR', 'queue': 'VARCHAR',
+        'customer': 'VARCHAR', 'agent': 'VARCHAR', 'status': 'VARCHAR', 'talk': 'VARCHAR'})`);
+    await connection.run(await readFile(MODEL, 'utf8'));
+    await connection.run(`COPY (SELECT * FROM queue_log_legs) TO ${sqlString(request.out)} (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
