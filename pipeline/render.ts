@@ -46,6 +46,8 @@ const PAGES = [
 export interface BuildSiteOptions { warehouse: string; out: string; config: Config; io: Io; secret?: string; workers?: number }
 
 interface SiteData {
+  /** The KPI tables were missing or stale and this build rebuilt them. */
+  kpiRebuilt: boolean;
   watermark: Date;
   lastDay: string;
   windowDays: number;
@@ -63,18 +65,24 @@ interface SiteData {
 export async function buildSite(options: BuildSiteOptions): Promise<{ pages: number; files: number }> {
   const { config, io } = options;
   const started = performance.now();
-  const data = await loadSiteData(options.warehouse, config);
-  const secret = await resolveSecret(options.warehouse, options.secret);
-  io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms)`);
-  const runs = await recentRuns(options.warehouse);
+  // Started first: the workers load Vega and exceljs while the queries run.
+  const pool = new RenderPool(options.workers);
   let counts = { pages: 0, files: 0 };
-  await publishAtomically(options.out, async (staging) => {
-    counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, workers: options.workers, runs });
-    // Daily reports live beside the warehouse and are copied into every build: a permalink
-    // mailed once keeps working, whatever later builds change (docs/operations.md).
-    const reports = reportsRootOf(options.warehouse);
-    if (await fs.pathExists(reports)) await fs.copy(reports, join(staging, 'reports'), { filter: (path) => !/\.(building|old)-[0-9a-f]+$/.test(path) });
-  });
+  try {
+    const data = await loadSiteData(options.warehouse, config);
+    const secret = await resolveSecret(options.warehouse, options.secret);
+    io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms${data.kpiRebuilt ? ', KPI tables were stale and rebuilt' : ''})`);
+    const runs = await recentRuns(options.warehouse);
+    await publishAtomically(options.out, async (staging) => {
+      counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, runs }, pool);
+      // Daily reports live beside the warehouse and are copied into every build: a permalink
+      // mailed once keeps working, whatever later builds change (docs/operations.md).
+      const reports = reportsRootOf(options.warehouse);
+      if (await fs.pathExists(reports)) await fs.copy(reports, join(staging, 'reports'), { filter: (path) => !/\.(building|old)-[0-9a-f]+$/.test(path) });
+    });
+  } finally {
+    await pool.close();
+  }
   io.log(`build-site: wrote ${counts.pages} pages, ${counts.files} files to ${options.out} in ${Math.round(performance.now() - started)} ms`);
   return counts;
 }
@@ -83,7 +91,7 @@ async function loadSiteData(warehouse: string, config: Config): Promise<SiteData
   if (!(await fs.pathExists(warehouse))) throw new Error(`warehouse not found: ${warehouse}`);
   const db = await openSiteDb(warehouse, config.timezone);
   try {
-    await runKpiModels(db);
+    const kpiRebuilt = await runKpiModels(db);
     const meta = await warehouseMeta(db);
     if (!meta.watermark) throw new Error('warehouse has no watermark: import data first');
     const watermark = new Date(meta.watermark);
@@ -98,7 +106,7 @@ async function loadSiteData(warehouse: string, config: Config): Promise<SiteData
     const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), lastDay);
     const agentSince = addDays(lastDay, 1 - AGENT_TREND_DAYS);
     return {
-      watermark, lastDay, periods, scopes, groups,
+      kpiRebuilt, watermark, lastDay, periods, scopes, groups,
       windowDays: Number(meta.callback_window_days ?? config.callbackWindowDays),
       returning: await returningCustomers(db),
       causes: await reasonCauses(db),
@@ -141,17 +149,12 @@ export function agentSlug(agentId: string): string {
   return `${readable || 'agente'}-${shortHash(agentId).slice(0, 6)}`;
 }
 
-interface RenderContext { config: Config; builtAt: Date; secret: string; workers?: number; runs: RunRecord[] }
+interface RenderContext { config: Config; builtAt: Date; secret: string; runs: RunRecord[] }
 
-async function writeSite(dir: string, data: SiteData, context: RenderContext): Promise<{ pages: number; files: number }> {
+async function writeSite(dir: string, data: SiteData, context: RenderContext, pool: RenderPool): Promise<{ pages: number; files: number }> {
   const eta = new Eta({ views: TEMPLATES, autoEscape: true, autoTrim: false, cache: true });
   const assets = await writeAssets(dir);
-  const pool = new RenderPool(context.workers);
-  try {
-    return await writePages(dir, data, context, eta, assets, pool);
-  } finally {
-    await pool.close();
-  }
+  return writePages(dir, data, context, eta, assets, pool);
 }
 
 async function writePages(dir: string, data: SiteData, context: RenderContext, eta: Eta, assets: { css: string; js: string }, pool: RenderPool): Promise<{ pages: number; files: number }> {

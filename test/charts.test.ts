@@ -12,4 +12,15 @@ describe('charts', () => {
     expect(labels.some((label) => /\d,\d{3}/.test(label))).toBe(false);
     expect(svg).toContain('role="img"');
   });
+
+  it('draw each chart from its own data only, whatever the same shape drew before', async () => {
+    const spec = (contacts: number[]) => trendSpec(contacts.map((count, index) => ({ date: `2026-11-0${index + 1}`, contacts: count, rate: count % 2 ? 0.5 : null, provisional: index > 1 })));
+    const text = { title: 'Tendência', description: 'Por dia' };
+    const small = await renderChart(spec([1, 2, 3]), text);
+    const large = await renderChart(spec([900, 12000, 7, 3000]), text);
+    expect(large).not.toBe(small);
+    expect(await renderChart(spec([1, 2, 3]), text)).toBe(small);
+    const together = await Promise.all([renderChart(spec([900, 12000, 7, 3000]), text), renderChart(spec([1, 2, 3]), text)]);
+    expect(together).toEqual([large, small]);
+  });
 });

@@ -8,10 +8,11 @@ import { parseConfig } from '../pipeline/config.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { publishAtomically } from '../pipeline/publish.ts';
 import { buildSite } from '../pipeline/render.ts';
-import { openSiteDb } from '../pipeline/render/db.ts';
+import { openSiteDb, refreshKpiTables, runKpiModels } from '../pipeline/render/db.ts';
 import { renderChart, trendSpec } from '../pipeline/render/charts.ts';
-import { neutralise, tableCsv } from '../pipeline/render/exports.ts';
+import { neutralise, pageWorkbook, tableCsv } from '../pipeline/render/exports.ts';
 import { buildPeriods } from '../pipeline/render/periods.ts';
+import { registerPeriods, returningCustomers } from '../pipeline/render/queries.ts';
 import { customerReference, displayNumber } from '../pipeline/render/privacy.ts';
 import { wilsonInterval } from '../pipeline/render/stats.ts';
 import { createFixtureWarehouse, CUSTOMERS, FIXED_NOW, HOSTILE } from './site-fixture.ts';
@@ -141,6 +142,69 @@ describe('build-site output', () => {
 
   it('matches the snapshot of the overview page', async () => {
     await expect(await readFile(join(out, 'p', 'ultimo-dia', 'beta', 'index.html'), 'utf8')).toMatchFileSnapshot('__snapshots__/overview-ultimo-dia-beta.html');
+  });
+});
+
+describe('KPI tables', () => {
+  it('are rebuilt only when missing, or built from other data or other models', async () => {
+    const db = await openSiteDb(await createFixtureWarehouse(), 'America/Sao_Paulo');
+    try {
+      const eligible = async () => (await db.rows<{ fact: number; contacts: number }>(`
+        SELECT (SELECT CAST(sum(contacts) AS INTEGER) FROM kpi_contact_daily) AS fact,
+               (SELECT CAST(count(*) FILTER (WHERE eligible) AS INTEGER) FROM contacts) AS contacts`))[0]!;
+      expect(await runKpiModels(db)).toBe(true);
+      expect(await runKpiModels(db)).toBe(false);
+      await db.run(`DELETE FROM contacts WHERE contact_key = (SELECT min(contact_key) FROM contacts WHERE eligible)`);
+      expect(await runKpiModels(db)).toBe(true);
+      const after = await eligible();
+      expect(after.fact).toBe(after.contacts);
+      // A load rewrites warehouse_meta (recomputed_at) even when the row counts stay the same.
+      await db.run(`INSERT INTO warehouse_meta VALUES ('recomputed_at', '2026-11-28T00:00:00Z')`);
+      expect(await runKpiModels(db)).toBe(true);
+      await db.run('DROP TABLE kpi_group_daily');
+      expect(await runKpiModels(db)).toBe(true);
+      // Rebuilt meanwhile by an older version of the models.
+      await db.run('ALTER TABLE kpi_customer_daily DROP COLUMN earlier_callback_date');
+      expect(await runKpiModels(db)).toBe(true);
+      // What the loader calls at the end of a load: build-site then finds the tables fresh.
+      await refreshKpiTables(db.connection);
+      expect(await runKpiModels(db)).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('count each customer once per period, as COUNT(DISTINCT) would', async () => {
+    const db = await openSiteDb(warehouse, 'America/Sao_Paulo');
+    try {
+      await registerPeriods(db, buildPeriods('2026-11-27', parseConfig({}).site));
+      const distinct = await db.rows(`
+        SELECT p.period_id, p.part, CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END AS scope,
+          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
+          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
+        FROM kpi_customer_daily AS k JOIN site_period_days AS p USING (local_date)
+        GROUP BY GROUPING SETS ((p.period_id, p.part, k.operator), (p.period_id, p.part))
+        ORDER BY ALL`);
+      expect(distinct.length).toBeGreaterThan(0);
+      expect(await returningCustomers(db)).toEqual(distinct);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('XLSX exports', () => {
+  it('keep the percent format on percent cells only', async () => {
+    const bytes = await pageWorkbook([{
+      id: 't', caption: 'Tabela',
+      columns: [{ key: 'name', label: 'Nome', kind: 'text' }, { key: 'count', label: 'Total', kind: 'integer' }, { key: 'rate', label: 'Taxa', kind: 'percent' }],
+      rows: [{ name: 'a', count: 3, rate: 0.25 }, { name: 'b', count: 4, rate: null }, { name: 'c', count: 5, rate: 0.5 }],
+    }], FIXED_NOW);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect([2, 4].map((row) => [sheet.getCell(row, 3).value, sheet.getCell(row, 3).numFmt])).toEqual([[0.25, '0.0%'], [0.5, '0.0%']]);
+    expect([1, 2, 3].flatMap((row) => [sheet.getCell(row, 1).numFmt, sheet.getCell(row, 2).numFmt]).filter(Boolean)).toEqual([]);
   });
 });
 

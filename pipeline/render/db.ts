@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ export const KPI_MODELS = [
 ] as const;
 
 export interface SiteDb {
+  connection: DuckDBConnection;
   rows<T>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
   close(): void;
@@ -29,6 +31,7 @@ export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb
   const instance = await DuckDBInstance.create(path);
   const connection: DuckDBConnection = await instance.connect();
   const db: SiteDb = {
+    connection,
     // JSON rows: numbers as JS numbers (queries cast sums to DOUBLE), dates as `YYYY-MM-DD`.
     rows: async <T>(sql: string, params?: DuckDBValue[]) => (await connection.runAndReadAll(sql, params)).getRowObjectsJson() as T[],
     run: async (sql, params) => {
@@ -43,8 +46,41 @@ export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb
   return db;
 }
 
-export async function runKpiModels(db: SiteDb): Promise<void> {
-  for (const name of KPI_MODELS) {
-    await db.run(await readFile(resolve(MODELS_DIR, `${name}.sql`), 'utf8'));
-  }
+const STAMP_KEY = 'kpi_stamp';
+
+async function modelSql(name: string): Promise<string> {
+  return readFile(resolve(MODELS_DIR, `${name}.sql`), 'utf8');
+}
+
+/** The data the KPI tables would be built from now, and the models that build them. */
+async function currentStamp(connection: DuckDBConnection): Promise<string> {
+  const [data] = (await connection.runAndReadAll(await modelSql('kpi_stamp'))).getRowObjectsJson() as { stamp: string }[];
+  const hash = createHash('sha256');
+  for (const name of KPI_MODELS) hash.update(await modelSql(name));
+  return hash.update(data!.stamp).digest('hex');
+}
+
+/**
+ * Rebuilds every KPI table and records what it was built from. The loader calls this as the last
+ * write of a load, so `build-site` finds the tables fresh; a write after it only costs a rebuild.
+ */
+export async function refreshKpiTables(connection: DuckDBConnection): Promise<void> {
+  for (const name of KPI_MODELS) await connection.run(await modelSql(name));
+  const stamp = await currentStamp(connection);
+  await connection.run(`DELETE FROM warehouse_meta WHERE key = '${STAMP_KEY}'`);
+  await connection.run(`INSERT INTO warehouse_meta VALUES ('${STAMP_KEY}', $1)`, [stamp]);
+}
+
+/**
+ * Runs the KPI models only when a table is missing or was built from other data or other models
+ * (seconds on a big warehouse, and the tables only change when the data does). True if it ran them.
+ */
+export async function runKpiModels(db: SiteDb): Promise<boolean> {
+  const tables = await db.rows<{ n: number }>(
+    `SELECT CAST(count(*) AS DOUBLE) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (${KPI_MODELS.map((name) => `'${name}'`).join(', ')})`,
+  );
+  const [stored] = await db.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = '${STAMP_KEY}'`);
+  if (tables[0]!.n === KPI_MODELS.length && stored?.value === (await currentStamp(db.connection))) return false;
+  await refreshKpiTables(db.connection);
+  return true;
 }

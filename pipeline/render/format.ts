@@ -17,9 +17,18 @@ export function formatPercent(value: number | null | undefined): string {
   return value === null || value === undefined ? DASH : percentFormat.format(value);
 }
 
+/** Formatted days: a big site formats a few hundred distinct days hundreds of thousands of times. */
+const formattedDates = new Map<string, string>();
+
 /** `12/11/2026` from an ISO date. */
 export function formatDate(isoDate: string): string {
-  return dateFormat.format(new Date(`${isoDate.slice(0, 10)}T00:00:00Z`));
+  const day = isoDate.slice(0, 10);
+  let text = formattedDates.get(day);
+  if (text === undefined) {
+    text = dateFormat.format(new Date(`${day}T00:00:00Z`));
+    formattedDates.set(day, text);
+  }
+  return text;
 }
 
 /** `27/11/2026 09:00` of an instant shown in a given time zone. */

@@ -46,7 +46,7 @@ export async function registerPeriods(db: SiteDb, periods: Period[]): Promise<vo
   await db.run(`INSERT INTO site_periods VALUES ${values.join(',\n')}`);
   // One row per period day: period queries equi-join on local_date (a hash join) instead of a range join.
   await db.run(`CREATE OR REPLACE TEMP TABLE site_period_days AS
-    SELECT period_id, part, CAST(day AS DATE) AS local_date
+    SELECT period_id, part, date_from, CAST(day AS DATE) AS local_date
     FROM site_periods, generate_series(CAST(date_from AS TIMESTAMP), CAST(date_to AS TIMESTAMP), INTERVAL 1 DAY) AS days(day)`);
 }
 
@@ -88,13 +88,17 @@ ORDER BY ALL`, [dimension, since]);
 
 export interface ReturningRow { period_id: string; part: string; scope: string; customers: number; returning: number }
 
-/** Distinct customers, and those with a callback, per period: a distinct count cannot be summed from days. */
+/**
+ * Distinct customers, and those with a callback, per period: a distinct count cannot be summed
+ * from days. Each customer is counted on their first row in the period (kpi_customer_daily).
+ */
 export async function returningCustomers(db: SiteDb): Promise<ReturningRow[]> {
+  const first = (flag: string, earlier: string) => `count(*) FILTER (WHERE k.${flag} AND coalesce(k.${earlier} < p.date_from, TRUE))`;
   return db.rows<ReturningRow>(`
 SELECT p.period_id, p.part,
   CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END AS scope,
-  CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
-  CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
+  CAST(CASE WHEN GROUPING(k.operator) = 1 THEN ${first('had_contact', 'earlier_contact_date')} ELSE ${first('had_contact', 'earlier_contact_date_operator')} END AS DOUBLE) AS customers,
+  CAST(CASE WHEN GROUPING(k.operator) = 1 THEN ${first('had_callback', 'earlier_callback_date')} ELSE ${first('had_callback', 'earlier_callback_date_operator')} END AS DOUBLE) AS returning
 FROM kpi_customer_daily AS k
 JOIN site_period_days AS p USING (local_date)
 GROUP BY GROUPING SETS ((p.period_id, p.part, k.operator), (p.period_id, p.part))

@@ -55,7 +55,9 @@ export class RenderPool {
   }
 
   async workbook(tables: Table[], builtAt: Date): Promise<Buffer> {
-    return (await this.run({ kind: 'workbook', tables, builtAt: builtAt.getTime() })) as Buffer;
+    // Only what the workbook shows is copied to the worker, not the pages' episode timelines.
+    const exported = tables.map(({ id, caption, columns, rows }) => ({ id, caption, columns, rows }));
+    return (await this.run({ kind: 'workbook', tables: exported, builtAt: builtAt.getTime() })) as Buffer;
   }
 
   async close(): Promise<void> {
