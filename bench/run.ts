@@ -28,7 +28,7 @@ async function benchImport(): Promise<void> {
   const generating = performance.now();
   await generateLegsCsv(rows, csv);
   print(`import: generated ${rows} legs (+1% re-sent) in ${((performance.now() - generating) / 1000).toFixed(1)} s, ${((await stat(csv)).size / 2 ** 20).toFixed(0)} MB CSV`);
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/import-child.ts', join(out, 'bench.duckdb'), csv], { maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/import-child.ts', join(folder, 'bench.duckdb'), csv], { maxBuffer: 1 << 20 });
   const result = JSON.parse(stdout) as { summary: Record<string, unknown>; seconds: number; cpuSeconds: number; peakRssMb: number };
   print(`import: ${rows} legs, CSV → legs, rejected_legs, contacts in ${result.seconds.toFixed(1)} s (CPU ${result.cpuSeconds.toFixed(1)} s), peak RSS ${result.peakRssMb.toFixed(0)} MB`);
   print(`import: ${JSON.stringify(result.summary)}`);
