@@ -35,20 +35,7 @@ facts AS (
 )
 SELECT
     local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
-    CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS contacts,
-    CAST(COALESCE(SUM(callbacks), 0) AS BIGINT) AS callbacks,
-    CAST(COALESCE(SUM(cb_same_day), 0) AS BIGINT) AS cb_same_day,
-    CAST(COALESCE(SUM(cb_within_3_days), 0) AS BIGINT) AS cb_within_3_days,
-    CAST(COALESCE(SUM(cb_over_3_days), 0) AS BIGINT) AS cb_over_3_days,
-    CAST(COALESCE(SUM(cb_short), 0) AS BIGINT) AS cb_short,
-    CAST(COALESCE(SUM(cb_transferred), 0) AS BIGINT) AS cb_transferred,
-    CAST(COALESCE(SUM(cb_unknown), 0) AS BIGINT) AS cb_unknown,
-    CAST(COALESCE(SUM(cb_same_reason), 0) AS BIGINT) AS cb_same_reason,
-    CAST(COALESCE(SUM(cb_different_reason), 0) AS BIGINT) AS cb_different_reason,
-    CAST(COALESCE(SUM(resolved_yes), 0) AS BIGINT) AS resolved_yes,
-    CAST(COALESCE(SUM(resolved_no), 0) AS BIGINT) AS resolved_no,
-    CAST(COALESCE(SUM(resolved_pending), 0) AS BIGINT) AS resolved_pending,
-    CAST(COALESCE(SUM(abandoned), 0) AS BIGINT) AS abandoned,
-    CAST(COALESCE(SUM(unidentified), 0) AS BIGINT) AS unidentified
+    -- Every measure of either side, summed (a side without it counts 0).
+    CAST(COALESCE(SUM(COLUMNS(* EXCLUDE (local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region))), 0) AS BIGINT)
 FROM facts
 GROUP BY ALL;
