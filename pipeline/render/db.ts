@@ -60,10 +60,7 @@ async function currentStamp(connection: DuckDBConnection): Promise<string> {
   return hash.update(data!.stamp).digest('hex');
 }
 
-/**
- * Rebuilds every KPI table and records what it was built from. The loader calls this as the last
- * write of a load, so `build-site` finds the tables fresh; a write after it only costs a rebuild.
- */
+/** Rebuilds every KPI table and records what it was built from (the stamp runKpiModels checks). */
 export async function refreshKpiTables(connection: DuckDBConnection): Promise<void> {
   for (const name of KPI_MODELS) await connection.run(await modelSql(name));
   const stamp = await currentStamp(connection);
