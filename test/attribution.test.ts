@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { config, contactsOf, leg } from './helpers.ts';
+import { join } from 'node:path';
+import { config, contactsOf, importInto, leg, query, scratchDir, writeCsv } from './helpers.ts';
 
 const W = 7 * 86_400;
 
@@ -55,6 +56,18 @@ describe('contacts (SPEC §3)', () => {
       leg({ operator: 'claro', call_id: '3', protocol: 'P', started_at: at(20) }),
     ]);
     expect([...contacts.keys()].sort()).toEqual(['claro:P', 'vivo:2', 'vivo:P']);
+  });
+
+  it('groups a leg without protocol whose call_id is another leg\'s protocol into that contact (docs/decisions.md)', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    await importInto(warehouse, [await writeCsv(join(dir, 'legs.csv'), [
+      leg({ call_id: 'X', started_at: at(0) }),
+      leg({ call_id: 'Y', protocol: 'X', started_at: at(60), agent_id: 'a2' }),
+    ])]);
+    expect(await query(warehouse, 'SELECT contact_key, CAST(legs AS INTEGER) AS legs, agent_id FROM contacts')).toEqual([
+      { contact_key: 'vivo:X', legs: 2, agent_id: 'a2' },
+    ]);
   });
 
   it('marks only inbound answered contacts with a customer key as eligible, and leaves their callback columns null', async () => {

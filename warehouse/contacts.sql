@@ -10,7 +10,6 @@
 CREATE OR REPLACE TEMP TABLE multi_leg_contacts AS
 SELECT operator || ':' || coalesce(protocol, call_id) AS contact_key, CAST(count(*) AS BIGINT) AS legs
 FROM legs_next
-WHERE protocol IS NOT NULL
 GROUP BY ALL
 HAVING count(*) > 1;
 
