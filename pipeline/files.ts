@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -16,6 +15,7 @@ import { segmentWriter, writeQueueLogLegs } from './sources/queue-log-legs.ts';
 import { scanQueueLog } from './sources/queue-log-scan.ts';
 import { loadRoster } from './sources/roster.ts';
 import { readSheetRows } from './sources/spreadsheet.ts';
+import { lineWriter } from './sources/line-writer.ts';
 import { hashOf, readState, writeState, type FileProgress, type SourceState } from './sources/state.ts';
 import { identify, readNewBytes, splitLines, withRotations, type LineFile } from './sources/tail.ts';
 
@@ -119,34 +119,16 @@ interface LegSink {
 
 /** JSONL of canonical legs; the loader reads the two extra columns as each record's source and location (load.ts). */
 function legWriter(path: string, source: string) {
-  const out = createWriteStream(path);
-  let count = 0;
-  let buffer: string[] = [];
-  const flush = () => {
-    if (buffer.length) out.write(buffer.join(''));
-    buffer = [];
-  };
-  const drained = () => {
-    flush();
-    return out.writableNeedDrain ? new Promise<void>((resolve) => out.once('drain', resolve)) : Promise.resolve();
-  };
+  const lines = lineWriter(path);
   return {
-    drained,
+    ...lines,
     write: (leg: MappedLeg) => {
-      count++;
       // The leg is ours and written once: tag it in place rather than copy it.
       const record: Record<string, string | number> = leg.fields;
       record[SOURCE_FIELD] = source;
       record[LOCATION_FIELD] = leg.location;
-      buffer.push(`${JSON.stringify(record)}\n`);
-      if (buffer.length >= 10_000) flush();
+      lines.write(`${JSON.stringify(record)}\n`);
     },
-    count: () => count,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        flush();
-        out.end((error?: Error | null) => (error ? reject(error) : resolve()));
-      }),
   };
 }
 
@@ -160,9 +142,14 @@ async function readSource(source: FileSource, previous: SourceState, work: strin
   if (source.type === 'asterisk-queue-log') return readQueueLog(source, previous, work, config);
   const path = join(work, `${source.name}.jsonl`);
   const writer = legWriter(path, source.name);
-  const result = source.type === 'spreadsheet' ? await readSpreadsheets(source, previous, writer, config) : await readCdr(source, previous, writer, config);
-  await writer.close();
-  return { ...result, path, counts: { ...result.counts, legs: writer.count() } };
+  try {
+    const result = source.type === 'spreadsheet' ? await readSpreadsheets(source, previous, writer, config) : await readCdr(source, previous, writer, config);
+    await writer.close();
+    return { ...result, path, counts: { ...result.counts, legs: writer.count() } };
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
 }
 
 /** Every configured file with its rotations, each identity once (a log may sit as `.1` and `.1.gz` for a moment). */
@@ -240,6 +227,7 @@ async function readQueueLog(source: QueueLogSource, previous: SourceState, work:
     }, malformed);
     return lines.length;
   }, segments.drained).catch((error: unknown) => {
+    segments.abort();
     throw new Error(`source ${source.name}: ${(error as Error).message}`);
   });
   // Lines read on their bytes become events only now, the few that wait for the next read.
@@ -249,6 +237,7 @@ async function readQueueLog(source: QueueLogSource, previous: SourceState, work:
   await writeQueueLogLegs({
     segments: segments.path, out: path, files: names, agents: new Map([...agents].map((agent) => [agent, roster(agent)])),
     operator: source.operator ?? source.name, source: source.name, timeZone: config.timezone,
+    memoryLimit: config.memoryLimit, scratch: work,
   });
   return {
     path,

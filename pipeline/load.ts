@@ -146,7 +146,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.run('RESET disabled_optimizers');
     await warehouse.run('BEGIN TRANSACTION');
     await warehouse.runModel('warehouse_swap');
-    await recordDerivation(warehouse, config, io);
+    await recordDerivation(warehouse, config, io, batchId);
     await quarantine(warehouse);
     await setMeta(warehouse, { derivation_fingerprint: fingerprint });
     await warehouse.run(

@@ -14,8 +14,11 @@ export async function buildContacts(warehouse: Warehouse, io: Io): Promise<void>
   io.log(`transform: contacts ${counts!.contacts}, eligible ${counts!.eligible}, callbacks ${counts!.callbacks}`);
 }
 
-/** The metadata the site shows (watermark, rules in force), written in the load's transaction. */
-export async function recordDerivation(warehouse: Warehouse, config: Config, io: Io): Promise<void> {
+/**
+ * The metadata the site shows (watermark, rules in force) and the load that wrote them, written
+ * in the load's transaction. The KPI tables' stamp reads all of it, so every load makes them stale.
+ */
+export async function recordDerivation(warehouse: Warehouse, config: Config, io: Io, batchId: bigint): Promise<void> {
   const [{ watermark }] = await warehouse.rows<{ watermark: string | null }>(
     `SELECT strftime(max(started_at) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS watermark FROM legs`,
   ) as [{ watermark: string | null }];
@@ -26,5 +29,6 @@ export async function recordDerivation(warehouse: Warehouse, config: Config, io:
     attribution: config.attribution,
     short_call_seconds: String(config.shortCallSeconds),
     recomputed_at: io.now().toISOString(),
+    batch_id: String(batchId),
   });
 }

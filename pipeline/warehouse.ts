@@ -26,7 +26,8 @@ export interface Warehouse {
 
 const modelCache = new Map<string, string>();
 
-async function modelSql(name: string): Promise<string> {
+/** The SQL of the model `warehouse/<name>.sql`, read once per process. */
+export async function modelSql(name: string): Promise<string> {
   let sql = modelCache.get(name);
   if (sql === undefined) {
     sql = await readFile(resolve(MODELS_DIR, `${name}.sql`), 'utf8');

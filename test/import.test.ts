@@ -117,6 +117,17 @@ describe('loading is repeatable', () => {
     expect(await snapshot(parquet)).toEqual(reference);
   });
 
+  it('marks every load in warehouse_meta, even one that changes no count under a fixed clock (the KPI tables go stale)', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const metaOf = async () => query<{ key: string; value: string }>(warehouse, `SELECT key, value FROM warehouse_meta WHERE key IN ('batch_id', 'recomputed_at') ORDER BY key`);
+    await importInto(warehouse, [await writeCsv(join(dir, 'a.csv'), [leg({ call_id: '1', started_at: '2026-11-20T10:00:00Z', reason: 'Fatura' })])]);
+    const first = await metaOf();
+    await importInto(warehouse, [await writeCsv(join(dir, 'b.csv'), [leg({ call_id: '1', started_at: '2026-11-20T10:00:00Z', reason: 'Boleto', updated_at: '2026-11-21T10:00:00Z' })])]);
+    expect(first).toEqual([{ key: 'batch_id', value: '1' }, { key: 'recomputed_at', value: FIXED_NOW.toISOString() }]);
+    expect(await metaOf()).toEqual([{ key: 'batch_id', value: '2' }, { key: 'recomputed_at', value: FIXED_NOW.toISOString() }]);
+  });
+
   it('keeps the quarantine idempotent too', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');

@@ -158,7 +158,7 @@ describe('KPI tables', () => {
       expect(await runKpiModels(db)).toBe(true);
       const after = await eligible();
       expect(after.fact).toBe(after.contacts);
-      // A load rewrites warehouse_meta (recomputed_at) even when the row counts stay the same.
+      // A load rewrites warehouse_meta (batch_id, recomputed_at) even when the row counts stay the same.
       await db.run(`INSERT INTO warehouse_meta VALUES ('recomputed_at', '2026-11-28T00:00:00Z')`);
       expect(await runKpiModels(db)).toBe(true);
       await db.run('DROP TABLE kpi_group_daily');
@@ -166,7 +166,7 @@ describe('KPI tables', () => {
       // Rebuilt meanwhile by an older version of the models.
       await db.run('ALTER TABLE kpi_customer_daily DROP COLUMN earlier_callback_date');
       expect(await runKpiModels(db)).toBe(true);
-      // What the loader calls at the end of a load: build-site then finds the tables fresh.
+      // Once rebuilt, the next build (or the daily report) finds them fresh.
       await refreshKpiTables(db.connection);
       expect(await runKpiModels(db)).toBe(false);
     } finally {

@@ -182,6 +182,8 @@ describe('Asterisk queue_log source', () => {
       '0|e.4|suporte|NONE|ENTERQUEUE||1|1',
       '1732712506|e.4|suporte|NONE|Bogus|',
       '1732712507|e.4|suporte|NONE|RINGNOANSWER|1000',
+      // Two lines run together by a crash mid-write: an 18-digit timestamp.
+      '173271250817327125|e.5|suporte|NONE|ENTERQUEUE||11911112222|1',
       ...IN_PROGRESS,
     ];
     const read = async (newline: string) => {
@@ -202,13 +204,14 @@ describe('Asterisk queue_log source', () => {
     const at = (line: number) => EDGE[line - 1];
     expect(bytes.rejected).toEqual([
       { location: 'queue_log line 11', raw_payload: expect.stringContaining('"call_id":"e.3:1732712504:suporte"'), reason: 'agent_id is required when status is answered' },
-      { location: 'queue_log line 13', raw_payload: at(13), reason: 'malformed queue_log line: timestamp "0" is not epoch seconds' },
+      { location: 'queue_log line 13', raw_payload: at(13), reason: 'malformed queue_log line: timestamp "0" is not epoch seconds between 1970 and 2100' },
       { location: 'queue_log line 14', raw_payload: at(14), reason: 'unknown queue_log event "Bogus"' },
+      { location: 'queue_log line 16', raw_payload: at(16), reason: 'malformed queue_log line: timestamp "173271250817327125" is not epoch seconds between 1970 and 2100' },
       { location: 'queue_log line 6', raw_payload: at(6), reason: 'ABANDON for call e.1 without its ENTERQUEUE' },
       { location: 'queue_log line 7', raw_payload: `${at(7)}\n${at(8)}`, reason: 'queue segment never ended before the call entered a queue again' },
     ]);
     // Pending lines keep the state file's format: parsed events with their file, line and raw text.
-    expect(bytes.pending).toEqual(IN_PROGRESS.map((raw, index) => expect.objectContaining({ callid: '1732718000.7', file: 'queue_log', line: 16 + index, raw })));
+    expect(bytes.pending).toEqual(IN_PROGRESS.map((raw, index) => expect.objectContaining({ callid: '1732718000.7', file: 'queue_log', line: 17 + index, raw })));
   });
 
   it('completes a call waiting from a byte-read block with a block read line by line', async () => {

@@ -5,8 +5,9 @@
 -- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
 -- them to disk: in one query, or inside a transaction, 10M legs would have to fit in memory.
 -- Most contacts have a single leg and need no aggregation; aggregating only the others keeps
--- the aggregate's state (which DuckDB cannot spill as easily as a join) small, and so does
--- telling them apart by the few keys with several legs.
+-- the aggregate's state (which DuckDB cannot spill as easily as a join) small. The keys with
+-- several legs are few, so joining them is cheap too. Every leg counts: one without protocol
+-- whose call_id is another's protocol shares its key (docs/decisions.md).
 CREATE OR REPLACE TEMP TABLE multi_leg_contacts AS
 SELECT operator || ':' || coalesce(protocol, call_id) AS contact_key, CAST(count(*) AS BIGINT) AS legs
 FROM legs_next

@@ -1,6 +1,6 @@
 -- What the KPI tables were built from, as recorded under `kpi_stamp` in warehouse_meta: the row
 -- counts of contacts and legs and the rest of warehouse_meta, which every load rewrites (watermark,
--- recomputed_at, derivation fingerprint), and the KPI tables' columns (an older version of the
+-- batch_id, recomputed_at, derivation fingerprint), and the KPI tables' columns (an older version of the
 -- models may have rebuilt them since). Tables stamped with another value are stale.
 SELECT concat_ws('|',
     (SELECT count(*) FROM contacts),

@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-
-const MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'warehouse');
+import { modelSql } from '../warehouse.ts';
 
 /**
  * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
@@ -47,10 +43,6 @@ export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb
 }
 
 const STAMP_KEY = 'kpi_stamp';
-
-async function modelSql(name: string): Promise<string> {
-  return readFile(resolve(MODELS_DIR, `${name}.sql`), 'utf8');
-}
 
 /** The data the KPI tables would be built from now, and the models that build them. */
 async function currentStamp(connection: DuckDBConnection): Promise<string> {

@@ -48,7 +48,8 @@ export async function pageWorkbook(tables: Table[], builtAt: Date): Promise<Buff
  * exceljs gives every cell a style object of its own and, writing, works out each one's style id
  * from scratch (a third of a workbook's time); it caches the id per style object. Cells of the
  * same value type and number format get one shared object, so the id is worked out once per sheet:
- * the same ids, the same bytes.
+ * the same ids, the same bytes. Number format is the only style these sheets set; a font or fill
+ * added later must join the key.
  */
 function shareCellStyles(sheet: ExcelJS.Worksheet): void {
   const shared = new Map<string, Partial<ExcelJS.Style>>();

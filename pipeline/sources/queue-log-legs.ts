@@ -1,9 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { sqlString } from '../warehouse.ts';
+import { modelSql, sqlString } from '../warehouse.ts';
+import { lineWriter } from './line-writer.ts';
 import type { Segment } from './queue-log.ts';
 import type { RosterEntry } from './roster.ts';
 
@@ -13,7 +10,6 @@ import type { RosterEntry } from './roster.ts';
  * (`warehouse/queue_log_legs.sql`: call_id, local started_at, roster) on every core at once.
  */
 
-const MODEL = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'warehouse', 'queue_log_legs.sql');
 
 // A scratch file only DuckDB reads, written by hand rather than with csv-stringify: a year's
 // backfill is ~4M segments × 10 fields, and its per-field cost (≈ 2 µs) would double the read.
@@ -33,32 +29,13 @@ function talkText(talk: string | undefined): string | undefined {
   return talk !== undefined && /^\d+$/.test(talk) ? String(Number(talk)) : talk;
 }
 
+/** Ended segments, one short pipe-separated line each, for writeQueueLogLegs. */
 export function segmentWriter(path: string) {
-  const out = createWriteStream(path);
-  let count = 0;
-  let buffer = '';
-  let pending = 0;
-  const flush = () => {
-    if (buffer) out.write(buffer);
-    buffer = '';
-    pending = 0;
-  };
+  const lines = lineWriter(path);
   return {
-    path,
+    ...lines,
     write(segment: Segment): void {
-      count++;
-      buffer += `${count}|${segment.file}|${segment.line}|${segment.time}|${field(segment.callid)}|${field(segment.queue)}|${field(segment.customer)}|${field(segment.agent)}|${segment.status}|${field(talkText(segment.talk))}\n`;
-      if (++pending >= 10_000) flush();
-    },
-    /** Resolves once the file has taken what was written: reading waits for it, so memory stays flat. */
-    drained(): Promise<void> {
-      flush();
-      return out.writableNeedDrain ? new Promise<void>((resolve) => out.once('drain', resolve)) : Promise.resolve();
-    },
-    count: () => count,
-    close(): Promise<void> {
-      flush();
-      return new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      lines.write(`${lines.count() + 1}|${segment.file}|${segment.line}|${segment.time}|${field(segment.callid)}|${field(segment.queue)}|${field(segment.customer)}|${field(segment.agent)}|${segment.status}|${field(talkText(segment.talk))}\n`);
     },
   };
 }
@@ -76,10 +53,13 @@ export interface QueueLogLegsRequest {
   source: string;
   /** The center's time zone: started_at is written in it. */
   timeZone: string;
+  /** The configured memoryLimit, and where DuckDB may spill beyond it (the read's scratch folder). */
+  memoryLimit: string;
+  scratch: string;
 }
 
 export async function writeQueueLogLegs(request: QueueLogLegsRequest): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await DuckDBInstance.create(':memory:', { memory_limit: request.memoryLimit, temp_directory: request.scratch });
   const connection = await instance.connect();
   try {
     for (const [name, value] of [['operator', request.operator], ['source', request.source], ['time_zone', request.timeZone]]) {
@@ -97,7 +77,7 @@ export async function writeQueueLogLegs(request: QueueLogLegsRequest): Promise<v
       header = false, auto_detect = false, delim = '|', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n',
       columns = {'seq': 'BIGINT', 'file': 'BIGINT', 'line': 'BIGINT', 'time': 'BIGINT', 'callid': 'VARCHAR', 'queue': 'VARCHAR',
         'customer': 'VARCHAR', 'agent': 'VARCHAR', 'status': 'VARCHAR', 'talk': 'VARCHAR'})`);
-    await connection.run(await readFile(MODEL, 'utf8'));
+    await connection.run(await modelSql('queue_log_legs'));
     await connection.run(`COPY (SELECT * FROM queue_log_legs) TO ${sqlString(request.out)} (FORMAT parquet)`);
   } finally {
     connection.closeSync();

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { EVENT_KINDS, malformedFields, malformedStamp, parseQueueLogLine, TALK_DATA, type EventKind, type SegmentAssembler } from './queue-log.ts';
+import { EVENT_KINDS, isPlausibleTime, malformedFields, malformedStamp, parseQueueLogLine, TALK_DATA, type EventKind, type SegmentAssembler } from './queue-log.ts';
 import { splitLines } from './tail.ts';
 
 /**
@@ -50,7 +50,7 @@ function knownEvent(block: Buffer, start: number, end: number): KnownEvent | und
   return undefined;
 }
 
-/** Epoch milliseconds of a `\d+(\.\d+)?` timestamp above 0, as `Math.round(Number(stamp) * 1000)`; undefined otherwise. */
+/** Epoch milliseconds of a plausible `\d+(\.\d+)?` timestamp, as `Math.round(Number(stamp) * 1000)`; undefined otherwise. */
 function stampMillis(block: Buffer, start: number, end: number): number | undefined {
   if (end === start) return undefined;
   let seconds = 0;
@@ -63,7 +63,8 @@ function stampMillis(block: Buffer, start: number, end: number): number | undefi
   }
   // Fractions and very long numbers: the same arithmetic as the line parser.
   const value = dot >= 0 || end - start > 15 ? Number(block.toString('latin1', start, end)) : seconds;
-  return value > 0 ? Math.round(value * 1000) : undefined;
+  const millis = Math.round(value * 1000);
+  return isPlausibleTime(millis) ? millis : undefined;
 }
 
 export interface ScanTarget {

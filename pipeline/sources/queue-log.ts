@@ -26,23 +26,34 @@ export function parseQueueLogLine(raw: string, file: string, line: number): Queu
   const parts = raw.split('|');
   if (parts.length < 5) return { error: malformedFields(parts.length) };
   const [stamp, callid, queue, agent, event] = parts as [string, string, string, string, string];
-  const seconds = Number(stamp);
-  if (!/^\d+(\.\d+)?$/.test(stamp) || seconds <= 0) return { error: malformedStamp(stamp) };
-  return { time: Math.round(seconds * 1000), callid, queue, agent, event, data: parts.slice(5), file, line, raw };
+  const time = Math.round(Number(stamp) * 1000);
+  if (!/^\d+(\.\d+)?$/.test(stamp) || !isPlausibleTime(time)) return { error: malformedStamp(stamp) };
+  return { time, callid, queue, agent, event, data: parts.slice(5), file, line, raw };
 }
+
+/**
+ * Epoch milliseconds a PBX can have written: after 1970, before 2100. Two lines run together by a
+ * crash mid-write make a timestamp of 18 digits; it must be quarantined like any bad line, not
+ * overflow the load.
+ */
+export function isPlausibleTime(millis: number): boolean {
+  return millis > 0 && millis < LATEST_TIME;
+}
+
+const LATEST_TIME = Date.UTC(2100, 0, 1);
 
 export function malformedFields(count: number): string {
   return `malformed queue_log line: ${count} fields, expected timestamp|callid|queuename|agent|event|data…`;
 }
 
 export function malformedStamp(stamp: string): string {
-  return `malformed queue_log line: timestamp ${JSON.stringify(stamp)} is not epoch seconds`;
+  return `malformed queue_log line: timestamp ${JSON.stringify(stamp)} is not epoch seconds between 1970 and 2100`;
 }
 
 /** A row of the realtime `queue_log` table (CSV dump): `time` is epoch seconds or a local `YYYY-MM-DD HH:MM:SS`. */
 export function parseQueueLogRow(row: Record<string, string>, file: string, line: number, raw: string, pbxTimeZone: string): QueueEvent | { error: string } {
   const time = parseTableTime(row.time ?? '', pbxTimeZone);
-  if (time === undefined) return { error: `malformed queue_log row: time ${JSON.stringify(row.time ?? '')} is neither epoch seconds nor YYYY-MM-DD HH:MM:SS` };
+  if (time === undefined) return { error: `malformed queue_log row: time ${JSON.stringify(row.time ?? '')} is neither epoch seconds nor YYYY-MM-DD HH:MM:SS between 1970 and 2100` };
   if (!row.event) return { error: 'malformed queue_log row: no event' };
   // Older schemas keep data1..data5 joined with pipes in one `data` column.
   const data = 'data1' in row ? [row.data1, row.data2, row.data3, row.data4, row.data5].map((value) => value ?? '') : (row.data ?? '').split('|');
@@ -53,11 +64,14 @@ const LOCAL_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d
 
 function parseTableTime(text: string, timeZone: string): number | undefined {
   const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  let time: number | undefined;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) time = Math.round(Number(trimmed) * 1000);
   const match = LOCAL_DATETIME.exec(trimmed);
-  if (!match) return undefined;
-  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
-  return fromLocal({ year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second! }, timeZone).getTime();
+  if (match) {
+    const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+    time = fromLocal({ year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: second! }, timeZone).getTime();
+  }
+  return time !== undefined && isPlausibleTime(time) ? time : undefined;
 }
 
 export type EventKind = 'enter' | 'connect' | 'answered' | 'abandoned' | 'ignored';
