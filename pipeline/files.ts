@@ -138,7 +138,10 @@ interface SourceResult {
   counts: { files: number; lines: number; waiting: number; missing: string[] };
 }
 
-async function readSource(source: FileSource, previous: SourceState, work: string, config: Config): Promise<SourceResult & { path: string; counts: { legs: number } }> {
+/** A source read: its legs in a file for the loader, and how many. */
+type SourceRead = SourceResult & { path: string; counts: { legs: number } };
+
+async function readSource(source: FileSource, previous: SourceState, work: string, config: Config): Promise<SourceRead> {
   if (source.type === 'asterisk-queue-log') return readQueueLog(source, previous, work, config);
   const path = join(work, `${source.name}.jsonl`);
   const writer = legWriter(path, source.name);
@@ -192,7 +195,7 @@ async function readLineFiles(
   return { files, count: found.length, lines, missing };
 }
 
-async function readQueueLog(source: QueueLogSource, previous: SourceState, work: string, config: Config): Promise<SourceResult & { path: string; counts: { legs: number } }> {
+async function readQueueLog(source: QueueLogSource, previous: SourceState, work: string, config: Config): Promise<SourceRead> {
   const pbxTimeZone = source.timeZone ?? config.timezone;
   const roster = await loadRoster(source.roster);
   const segments = segmentWriter(join(work, `${source.name}.segments`));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeZoneSchema } from './timezone.ts';
 
 /**
  * The `schedule` block of the config: when the daemon runs, what each run covers, the backups it
@@ -22,7 +23,7 @@ const smtpSchema = z
 export const scheduleSchema = z
   .object({
     cron: z.string().min(1).default('0 6 * * *'),
-    timeZone: z.string().refine(isTimeZone, { message: 'is not an IANA time zone (e.g. America/Sao_Paulo)' }).default('America/Sao_Paulo'),
+    timeZone: timeZoneSchema.default('America/Sao_Paulo'),
     /** Days before yesterday re-extracted on each run, to catch records that arrive late. */
     lookBackDays: z.number().int().min(0).max(60).default(3),
     /** Warehouse copies kept in `backups/` beside it. */
@@ -48,14 +49,5 @@ export const scheduleSchema = z
   .strict();
 
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const SCHEDULE_DEFAULTS: ScheduleConfig = scheduleSchema.parse({});

@@ -47,8 +47,8 @@ async function profiled(label: string, work: () => Promise<unknown>): Promise<vo
   process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
 }
 
-/** Sets keys of warehouse_meta (replacing their old values). */
-export async function setMeta(warehouse: Warehouse, entries: Record<string, string | null>): Promise<void> {
+/** Sets keys of warehouse_meta (replacing their old values), on the warehouse or the site's connection. */
+export async function setMeta(warehouse: Pick<Warehouse, 'run'>, entries: Record<string, string | null>): Promise<void> {
   const json = JSON.stringify(Object.entries(entries).map(([key, value]) => ({ key, value })));
   const rows = `SELECT unnest(from_json($1, '[{"key":"VARCHAR","value":"VARCHAR"}]'), recursive := true)`;
   await warehouse.run(`DELETE FROM warehouse_meta WHERE key IN (SELECT key FROM (${rows}))`, [json]);

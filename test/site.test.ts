@@ -167,7 +167,7 @@ describe('KPI tables', () => {
       await db.run('ALTER TABLE kpi_customer_daily DROP COLUMN earlier_callback_date');
       expect(await runKpiModels(db)).toBe(true);
       // Once rebuilt, the next build (or the daily report) finds them fresh.
-      await refreshKpiTables(db.connection);
+      await refreshKpiTables(db);
       expect(await runKpiModels(db)).toBe(false);
     } finally {
       db.close();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { modelSql } from '../warehouse.ts';
+import { modelSql, setMeta } from '../warehouse.ts';
 
 /**
  * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
@@ -17,7 +17,6 @@ export const KPI_MODELS = [
 ] as const;
 
 export interface SiteDb {
-  connection: DuckDBConnection;
   rows<T>(sql: string, params?: DuckDBValue[]): Promise<T[]>;
   run(sql: string, params?: DuckDBValue[]): Promise<void>;
   close(): void;
@@ -27,7 +26,6 @@ export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb
   const instance = await DuckDBInstance.create(path);
   const connection: DuckDBConnection = await instance.connect();
   const db: SiteDb = {
-    connection,
     // JSON rows: numbers as JS numbers (queries cast sums to DOUBLE), dates as `YYYY-MM-DD`.
     rows: async <T>(sql: string, params?: DuckDBValue[]) => (await connection.runAndReadAll(sql, params)).getRowObjectsJson() as T[],
     run: async (sql, params) => {
@@ -45,19 +43,17 @@ export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb
 const STAMP_KEY = 'kpi_stamp';
 
 /** The data the KPI tables would be built from now, and the models that build them. */
-async function currentStamp(connection: DuckDBConnection): Promise<string> {
-  const [data] = (await connection.runAndReadAll(await modelSql('kpi_stamp'))).getRowObjectsJson() as { stamp: string }[];
+async function currentStamp(db: SiteDb): Promise<string> {
+  const [data] = await db.rows<{ stamp: string }>(await modelSql('kpi_stamp'));
   const hash = createHash('sha256');
   for (const name of KPI_MODELS) hash.update(await modelSql(name));
   return hash.update(data!.stamp).digest('hex');
 }
 
 /** Rebuilds every KPI table and records what it was built from (the stamp runKpiModels checks). */
-export async function refreshKpiTables(connection: DuckDBConnection): Promise<void> {
-  for (const name of KPI_MODELS) await connection.run(await modelSql(name));
-  const stamp = await currentStamp(connection);
-  await connection.run(`DELETE FROM warehouse_meta WHERE key = '${STAMP_KEY}'`);
-  await connection.run(`INSERT INTO warehouse_meta VALUES ('${STAMP_KEY}', $1)`, [stamp]);
+export async function refreshKpiTables(db: SiteDb): Promise<void> {
+  for (const name of KPI_MODELS) await db.run(await modelSql(name));
+  await setMeta(db, { [STAMP_KEY]: await currentStamp(db) });
 }
 
 /**
@@ -69,7 +65,7 @@ export async function runKpiModels(db: SiteDb): Promise<boolean> {
     `SELECT CAST(count(*) AS DOUBLE) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (${KPI_MODELS.map((name) => `'${name}'`).join(', ')})`,
   );
   const [stored] = await db.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = '${STAMP_KEY}'`);
-  if (tables[0]!.n === KPI_MODELS.length && stored?.value === (await currentStamp(db.connection))) return false;
-  await refreshKpiTables(db.connection);
+  if (tables[0]!.n === KPI_MODELS.length && stored?.value === (await currentStamp(db))) return false;
+  await refreshKpiTables(db);
   return true;
 }
