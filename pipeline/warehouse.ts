@@ -37,14 +37,12 @@ export async function modelSql(name: string): Promise<string> {
 }
 
 /** With RECHAMADAS_PROFILE=1, each statement's duration goes to stderr: where a load spends its time. */
-async function profiled(label: string, work: () => Promise<unknown>): Promise<void> {
-  if (!process.env.RECHAMADAS_PROFILE) {
-    await work();
-    return;
-  }
+export async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  if (!process.env.RECHAMADAS_PROFILE) return work();
   const started = performance.now();
-  await work();
+  const result = await work();
   process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+  return result;
 }
 
 /** Sets keys of warehouse_meta (replacing their old values), on the warehouse or the site's connection. */

@@ -118,6 +118,12 @@ describe('the built site in Chromium', () => {
     const descending = await callbacks();
     expect(descending).toEqual([...ascending].sort((a, b) => b - a));
     await expect.poll(() => page.getByRole('columnheader', { name: 'Rechamadas', exact: true }).getAttribute('aria-sort')).toBe('descending');
+    // Text cells carry no sort key of their own: they sort by what they show (the agent's name links to their page).
+    const names = async () => page.locator(`${table} tbody tr:visible td:nth-child(1)`).allTextContents();
+    await page.getByRole('button', { name: 'Atendente', exact: true }).click();
+    const byName = await names();
+    expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b, 'pt-BR')));
+    expect(new Set(byName).size).toBeGreaterThan(1);
     const total = await visibleRows(page, table);
     expect(total).toBe(4);
     await page.getByRole('searchbox', { name: 'Buscar atendente' }).fill('bruno');

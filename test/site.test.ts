@@ -150,7 +150,7 @@ describe('KPI tables', () => {
     const db = await openSiteDb(await createFixtureWarehouse(), 'America/Sao_Paulo');
     try {
       const eligible = async () => (await db.rows<{ fact: number; contacts: number }>(`
-        SELECT (SELECT CAST(sum(contacts) AS INTEGER) FROM kpi_contact_daily) AS fact,
+        SELECT (SELECT CAST(sum(contacts) AS INTEGER) FROM kpi_group_daily WHERE dimension = 'center') AS fact,
                (SELECT CAST(count(*) FILTER (WHERE eligible) AS INTEGER) FROM contacts) AS contacts`))[0]!;
       expect(await runKpiModels(db)).toBe(true);
       expect(await runKpiModels(db)).toBe(false);
@@ -180,8 +180,8 @@ describe('KPI tables', () => {
       await registerPeriods(db, buildPeriods('2026-11-27', parseConfig({}).site));
       const distinct = await db.rows(`
         SELECT p.period_id, p.part, CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END AS scope,
-          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
-          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
+          CAST(COUNT(DISTINCT k.customer_id) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
+          CAST(COUNT(DISTINCT k.customer_id) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
         FROM kpi_customer_daily AS k JOIN site_period_days AS p USING (local_date)
         GROUP BY GROUPING SETS ((p.period_id, p.part, k.operator), (p.period_id, p.part))
         ORDER BY ALL`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { modelSql, setMeta } from '../warehouse.ts';
+import { modelSql, profiled, setMeta } from '../warehouse.ts';
 
 /**
  * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
@@ -8,8 +8,6 @@ import { modelSql, setMeta } from '../warehouse.ts';
  */
 export const KPI_MODELS = [
   'kpi_callback_facts',
-  'kpi_contact_daily',
-  'kpi_aht_daily',
   'kpi_customer_daily',
   'kpi_cause_daily',
   'kpi_reason_cause_daily',
@@ -22,14 +20,18 @@ export interface SiteDb {
   close(): void;
 }
 
+/** With RECHAMADAS_PROFILE=1, site queries are timed like the load's (pipeline/warehouse.ts). */
+const label = (sql: string) => `site ${sql.trim().slice(0, 60).replace(/\s+/g, ' ')}`;
+
 export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb> {
   const instance = await DuckDBInstance.create(path);
   const connection: DuckDBConnection = await instance.connect();
   const db: SiteDb = {
     // JSON rows: numbers as JS numbers (queries cast sums to DOUBLE), dates as `YYYY-MM-DD`.
-    rows: async <T>(sql: string, params?: DuckDBValue[]) => (await connection.runAndReadAll(sql, params)).getRowObjectsJson() as T[],
+    rows: <T>(sql: string, params?: DuckDBValue[]) =>
+      profiled(label(sql), async () => (await connection.runAndReadAll(sql, params)).getRowObjectsJson() as T[]),
     run: async (sql, params) => {
-      await connection.run(sql, params);
+      await profiled(label(sql), () => connection.run(sql, params));
     },
     close: () => {
       connection.closeSync();

@@ -44,6 +44,11 @@
     return x - y;
   }
 
+  // A cell carries data-v only when what it shows is not what it sorts by (numbers, dates, blanks).
+  function sortKey(cell) {
+    return cell.hasAttribute('data-v') ? cell.getAttribute('data-v') : cell.textContent;
+  }
+
   function initSortable(table) {
     var headers = table.querySelectorAll('thead th');
     headers.forEach(function (th, index) {
@@ -57,7 +62,7 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (r1, r2) {
-          var result = compare(kind, r1.cells[index].getAttribute('data-v'), r2.cells[index].getAttribute('data-v'));
+          var result = compare(kind, sortKey(r1.cells[index]), sortKey(r2.cells[index]));
           return descending ? -result : result;
         });
         rows.forEach(function (row) { body.appendChild(row); });
@@ -73,7 +78,7 @@
     var flag = document.querySelector('[data-flag-for="' + table.id + '"]');
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       // Only the data cells: an episode timeline mentions other protocols and must not match.
-      var text = Array.prototype.map.call(row.querySelectorAll('td[data-v]'), function (cell) { return cell.textContent; }).join(' ');
+      var text = Array.prototype.map.call(row.querySelectorAll('td:not(.episode)'), function (cell) { return cell.textContent; }).join(' ');
       var visible = !needle || text.toLocaleLowerCase('pt-BR').indexOf(needle) !== -1;
       facets.forEach(function (facet) {
         if (facet.value && row.getAttribute('data-' + facet.getAttribute('data-facet')) !== facet.value) { visible = false; }
