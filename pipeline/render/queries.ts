@@ -185,23 +185,29 @@ lists AS (
 )
 SELECT list, picked.contact_key, picked.started_at FROM (SELECT list, unnest(picked) AS picked FROM lists)`,
   [options.since, options.to, options.perAgent, options.perPeriod]);
+  // The listed callbacks' own rows, found in one pass over contacts: the list and the episodes read them.
+  await db.run(`
+CREATE OR REPLACE TEMP TABLE site_listed_contacts AS
+SELECT l.list, l.started_at AS listed_at, cb.contact_key, cb.protocol, cb.operator, cb.local_date, cb.started_at,
+  cb.customer_key, cb.agent_name, cb.agent_id, cb.reason, cb.bucket, cb.cause, cb.gap_seconds,
+  cb.origin_contact_key, cb.attributed_contact_key
+FROM site_listed AS l
+JOIN contacts AS cb ON cb.contact_key = l.contact_key`);
   const localTime = (column: string) => `strftime(timezone(CAST($1 AS VARCHAR), ${column}), '%Y-%m-%d %H:%M')`;
   const callbacks = await db.rows<CallbackRow>(`
-SELECT l.list, cb.contact_key, cb.protocol, cb.operator, CAST(cb.local_date AS VARCHAR) AS local_date,
+SELECT cb.list, cb.contact_key, cb.protocol, cb.operator, CAST(cb.local_date AS VARCHAR) AS local_date,
   ${localTime('cb.started_at')} AS started_local, cb.customer_key, cb.agent_name, cb.agent_id, cb.reason,
   cb.bucket, cb.cause, cb.gap_seconds, cb.origin_contact_key,
   a.protocol AS attributed_protocol, a.agent_id AS attributed_agent_id, a.agent_name AS attributed_agent_name,
   CAST(a.local_date AS VARCHAR) AS attributed_date, a.team AS attributed_team
-FROM site_listed AS l
-JOIN contacts AS cb ON cb.contact_key = l.contact_key
+FROM site_listed_contacts AS cb
 JOIN contacts AS a ON a.contact_key = cb.attributed_contact_key
-ORDER BY l.list, l.started_at DESC, l.contact_key DESC`, [options.timeZone]);
+ORDER BY cb.list, cb.listed_at DESC, cb.contact_key DESC`, [options.timeZone]);
   const episodes = await db.rows<EpisodeMember>(`
 SELECT m.origin_contact_key, m.contact_key, m.protocol, m.operator, ${localTime('m.started_at')} AS started_local,
   m.agent_id, m.agent_name, m.reason, m.gap_seconds, m.is_callback
 FROM contacts AS m
-WHERE m.eligible AND m.origin_contact_key IN (
-  SELECT DISTINCT cb.origin_contact_key FROM site_listed AS l JOIN contacts AS cb ON cb.contact_key = l.contact_key)
+WHERE m.eligible AND m.origin_contact_key IN (SELECT origin_contact_key FROM site_listed_contacts)
 ORDER BY m.origin_contact_key, m.started_at, m.contact_key`, [options.timeZone]);
   return { callbacks, episodes };
 }
