@@ -180,9 +180,13 @@ describe('KPI tables', () => {
       await registerPeriods(db, buildPeriods('2026-11-27', parseConfig({}).site));
       const distinct = await db.rows(`
         SELECT p.period_id, p.part, CASE WHEN GROUPING(k.operator) = 1 THEN '*' ELSE k.operator END AS scope,
-          CAST(COUNT(DISTINCT k.customer_id) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
-          CAST(COUNT(DISTINCT k.customer_id) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
-        FROM kpi_customer_daily AS k JOIN site_period_days AS p USING (local_date)
+          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_contact) AS DOUBLE) AS customers,
+          CAST(COUNT(DISTINCT k.customer_key) FILTER (WHERE k.had_callback) AS DOUBLE) AS returning
+        FROM (
+          SELECT local_date, operator, customer_key, TRUE AS had_contact, FALSE AS had_callback FROM contacts WHERE eligible
+          UNION ALL
+          SELECT local_date, operator, customer_key, FALSE, TRUE FROM kpi_callback_facts
+        ) AS k JOIN site_period_days AS p USING (local_date)
         GROUP BY GROUPING SETS ((p.period_id, p.part, k.operator), (p.period_id, p.part))
         ORDER BY ALL`);
       expect(distinct.length).toBeGreaterThan(0);
