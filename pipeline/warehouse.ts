@@ -45,6 +45,11 @@ export async function profiled<T>(label: string, work: () => Promise<T>): Promis
   return result;
 }
 
+/** A statement's profile label: its first 60 characters on one line. */
+export function statementLabel(sql: string): string {
+  return sql.trim().slice(0, 60).replace(/\s+/g, ' ');
+}
+
 /** Sets keys of warehouse_meta (replacing their old values), on the warehouse or the site's connection. */
 export async function setMeta(warehouse: Pick<Warehouse, 'run'>, entries: Record<string, string | null>): Promise<void> {
   const json = JSON.stringify(Object.entries(entries).map(([key, value]) => ({ key, value })));
@@ -84,7 +89,7 @@ export async function openWarehouse(path: string, config: Config, options: { rea
       return reader.getRowObjectsJS() as T[];
     },
     async run(sql, params) {
-      await profiled(`sql ${sql.trim().slice(0, 60).replace(/\s+/g, ' ')}`, () => connection.run(sql, params));
+      await profiled(`sql ${statementLabel(sql)}`, () => connection.run(sql, params));
     },
     close() {
       connection.closeSync();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { modelSql, profiled, setMeta } from '../warehouse.ts';
+import { modelSql, profiled, setMeta, statementLabel } from '../warehouse.ts';
 
 /**
  * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
@@ -21,7 +21,7 @@ export interface SiteDb {
 }
 
 /** With RECHAMADAS_PROFILE=1, site queries are timed like the load's (pipeline/warehouse.ts). */
-const label = (sql: string) => `site ${sql.trim().slice(0, 60).replace(/\s+/g, ' ')}`;
+const label = (sql: string) => `site ${statementLabel(sql)}`;
 
 export async function openSiteDb(path: string, timeZone: string): Promise<SiteDb> {
   const instance = await DuckDBInstance.create(path);
