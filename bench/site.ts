@@ -11,6 +11,7 @@ import fs from 'fs-extra';
 import { parseConfig } from '../pipeline/config.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { buildSite } from '../pipeline/render.ts';
+import { timed } from './timed.ts';
 
 const AGENTS = 1000;
 const DAYS = 90;
@@ -36,27 +37,12 @@ export async function benchSite(print: (line: string) => void): Promise<void> {
   const out = join(dir, 'site');
   const io = memoryIo(new Date('2026-11-27T13:00:00Z'));
   for (const build of ['first build after a load (KPI tables rebuilt)', 'rebuild on the same data (KPI tables fresh)']) {
-    let counts = { pages: 0, files: 0 };
-    const { seconds, cpuSeconds } = await timed(async () => {
-      counts = await buildSite({ warehouse, out, config: parseConfig({}), io, secret: 'bench-secret' });
-    });
+    const { result: counts, seconds, cpuSeconds } = await timed(() => buildSite({ warehouse, out, config: parseConfig({}), io, secret: 'bench-secret' }));
     const index = (await stat(join(out, 'index.html'))).size;
     const agentTable = (await stat(join(out, 'p', '30-dias', 'todas', 'atendentes.html'))).size;
     print(`site: build-site, ${build}: ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU, load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (target ≤ 30 s) for ${counts.pages} pages / ${counts.files} files; index.html ${(index / 1024).toFixed(0)} KB (target ≤ 300 KB); atendentes.html ${(agentTable / 1024).toFixed(0)} KB`);
   }
   for (const line of io.lines) print(`site: ${line}`);
-}
-
-/**
- * Wall and CPU time of the whole process (main thread, render workers and DuckDB's threads): unlike
- * wall time, CPU time barely moves when other jobs share the machine.
- */
-async function timed(work: () => Promise<void>): Promise<{ seconds: number; cpuSeconds: number }> {
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  await work();
-  const cpu = process.cpuUsage(cpuBefore);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function generateWarehouse(path: string): Promise<void> {
