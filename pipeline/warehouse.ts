@@ -36,12 +36,17 @@ export async function modelSql(name: string): Promise<string> {
   return sql;
 }
 
-/** With RECHAMADAS_PROFILE=1, each statement's duration goes to stderr: where a load spends its time. */
+/**
+ * With RECHAMADAS_PROFILE=1, each statement's duration and CPU time (all threads) go to stderr:
+ * where a load spends its time, and how well it keeps the cores busy.
+ */
 export async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.RECHAMADAS_PROFILE) return work();
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const result = await work();
-  process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s\n`);
+  const cpu = process.cpuUsage(startedCpu);
+  process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`);
   return result;
 }
 

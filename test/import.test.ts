@@ -193,16 +193,19 @@ describe('bad input', () => {
       leg({ call_id: 'no-agent', ...good, agent_id: '' }),
       leg({ call_id: 'abandoned-no-agent', ...good, status: 'abandoned', agent_id: '' }),
       leg({ call_id: 'ok2', ...good, talk_seconds: '', hold_seconds: '7.0' }),
+      leg({ call_id: 'several', direction: 'inbond', started_at: '2026-11-20T10:00:00-03:00', wrap_seconds: '-1' }),
+      leg({ call_id: 'ok3', ...good, talk_seconds: '000042', hold_seconds: ' 12 ', wrap_seconds: '5' }),
     ]);
     const summary = await importInto(warehouse, [file]);
-    expect(summary).toMatchObject({ read: 17, loaded: 3, rejected: 14 });
-    const loaded = await query<{ call_id: string; talk_seconds: bigint; hold_seconds: bigint }>(warehouse, 'SELECT call_id, talk_seconds, hold_seconds FROM legs ORDER BY call_id');
-    expect(loaded.map((r) => r.call_id)).toEqual(['abandoned-no-agent', 'ok1', 'ok2']);
+    expect(summary).toMatchObject({ read: 19, loaded: 4, rejected: 15 });
+    const loaded = await query<{ call_id: string; talk_seconds: bigint; hold_seconds: bigint; wrap_seconds: bigint }>(warehouse, 'SELECT call_id, talk_seconds, hold_seconds, wrap_seconds FROM legs ORDER BY call_id');
+    expect(loaded.map((r) => r.call_id)).toEqual(['abandoned-no-agent', 'ok1', 'ok2', 'ok3']);
     expect(loaded.find((r) => r.call_id === 'ok2')).toMatchObject({ talk_seconds: 0n, hold_seconds: 7n });
+    expect(loaded.find((r) => r.call_id === 'ok3')).toMatchObject({ talk_seconds: 42n, hold_seconds: 12n, wrap_seconds: 5n });
 
     const rejected = await query<{ source: string; location: string; reason: string; raw_payload: string; loaded_at: Date }>(
       warehouse, 'SELECT source, location, reason, raw_payload, loaded_at FROM rejected_legs ORDER BY CAST(split_part(location, \' \', 2) AS INTEGER)');
-    expect(rejected.map((r) => r.location)).toEqual(['row 2', 'row 3', 'row 4', 'row 5', 'row 6', 'row 7', 'row 8', 'row 9', 'row 10', 'row 11', 'row 12', 'row 13', 'row 14', 'row 15']);
+    expect(rejected.map((r) => r.location)).toEqual(['row 2', 'row 3', 'row 4', 'row 5', 'row 6', 'row 7', 'row 8', 'row 9', 'row 10', 'row 11', 'row 12', 'row 13', 'row 14', 'row 15', 'row 18']);
     expect(rejected.every((r) => r.source === file)).toBe(true);
     expect(rejected.every((r) => r.loaded_at.toISOString() === FIXED_NOW.toISOString())).toBe(true);
     expect(rejected.map((r) => r.reason)).toEqual([
@@ -220,6 +223,7 @@ describe('bad input', () => {
       'hold_seconds "2.5" must be a whole number of seconds, 0 or more',
       'wrap_seconds "abc" must be a whole number of seconds, 0 or more',
       'agent_id is required when status is answered',
+      'direction "inbond" must be inbound or outbound; wrap_seconds "-1" must be a whole number of seconds, 0 or more',
     ]);
     expect(JSON.parse(rejected[7]!.raw_payload)).toMatchObject({ call_id: 'bad-start', started_at: '20/11/2026 10:00' });
   });

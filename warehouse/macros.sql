@@ -10,15 +10,20 @@ CREATE OR REPLACE MACRO is_blank(x) AS CASE
 
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
 -- (set to the center's) applies. Returns NULL when the text is not such a timestamp.
--- One pattern check, then DuckDB's own cast; minutes-only times get ':00' first.
+-- The usual shape (seconds, upper-case T or a space, no padding) goes straight to DuckDB's own
+-- cast; the others are normalised first (minutes-only times get ':00'), which costs more.
 CREATE OR REPLACE MACRO parse_instant(x) AS CASE
+  WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)?')
+    THEN TRY_CAST(x AS TIMESTAMPTZ)
   WHEN regexp_full_match(x, '\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?\s*')
     THEN TRY_CAST(regexp_replace(upper(replace(trim(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
   END;
 
 -- SPEC §1: durations are whole seconds >= 0 (12.0 is whole); missing means 0. NULL means invalid.
+-- Plain digits, the usual case, skip the trimming.
 CREATE OR REPLACE MACRO parse_duration(x) AS CASE
   WHEN x IS NULL THEN CAST(0 AS BIGINT)
+  WHEN regexp_full_match(x, '[0-9]{1,12}') THEN CAST(x AS BIGINT)
   WHEN regexp_full_match(x, '\s*[0-9]{1,12}(\.0+)?\s*') THEN CAST(TRY_CAST(trim(x) AS UBIGINT) AS BIGINT)
   WHEN is_blank(x) THEN CAST(0 AS BIGINT)
   END;

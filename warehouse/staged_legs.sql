@@ -12,45 +12,58 @@ WITH typed AS (
     parse_duration(wrap_seconds) AS wrap_value
   FROM staged_raw
 ),
+-- One column per rule, NULL when the record keeps it: most records break none, and the reason
+-- text is only assembled for those that do.
+problems AS (
+  SELECT
+    *,
+    CASE
+      WHEN is_blank(operator) THEN 'operator is missing'
+      WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
+        THEN 'operator ' || quoted_value(operator) || ' must be 1 to 64 characters among a-z, 0-9, _ and -'
+    END AS operator_problem,
+    CASE
+      WHEN is_blank(call_id) THEN 'call_id is missing'
+      WHEN length(call_id) > 128 THEN 'call_id ' || quoted_value(call_id) || ' is longer than 128 characters'
+    END AS call_id_problem,
+    CASE
+      WHEN is_blank(direction) THEN 'direction is missing'
+      WHEN direction NOT IN ('inbound', 'outbound')
+        THEN 'direction ' || quoted_value(direction) || ' must be inbound or outbound'
+    END AS direction_problem,
+    CASE
+      WHEN is_blank(status) THEN 'status is missing'
+      WHEN status NOT IN ('answered', 'abandoned')
+        THEN 'status ' || quoted_value(status) || ' must be answered or abandoned'
+    END AS status_problem,
+    CASE
+      WHEN is_blank(started_at) THEN 'started_at is missing'
+      WHEN started_at_value IS NULL
+        THEN 'started_at ' || quoted_value(started_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+    END AS started_at_problem,
+    CASE
+      WHEN NOT is_blank(updated_at) AND updated_at_value IS NULL
+        THEN 'updated_at ' || quoted_value(updated_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
+    END AS updated_at_problem,
+    CASE WHEN talk_value IS NULL THEN 'talk_seconds ' || quoted_value(talk_seconds) || ' must be a whole number of seconds, 0 or more' END AS talk_problem,
+    CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END AS hold_problem,
+    CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END AS wrap_problem,
+    CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END AS agent_problem
+  FROM typed
+),
 validated AS (
   SELECT
     *,
-    -- A record that could not even be parsed has only that reason.
-    coalesce(parse_error, nullif(concat_ws('; ',
-      CASE
-        WHEN is_blank(operator) THEN 'operator is missing'
-        WHEN NOT regexp_full_match(operator, '[a-z0-9_-]{1,64}')
-          THEN 'operator ' || quoted_value(operator) || ' must be 1 to 64 characters among a-z, 0-9, _ and -'
-      END,
-      CASE
-        WHEN is_blank(call_id) THEN 'call_id is missing'
-        WHEN length(call_id) > 128 THEN 'call_id ' || quoted_value(call_id) || ' is longer than 128 characters'
-      END,
-      CASE
-        WHEN is_blank(direction) THEN 'direction is missing'
-        WHEN direction NOT IN ('inbound', 'outbound')
-          THEN 'direction ' || quoted_value(direction) || ' must be inbound or outbound'
-      END,
-      CASE
-        WHEN is_blank(status) THEN 'status is missing'
-        WHEN status NOT IN ('answered', 'abandoned')
-          THEN 'status ' || quoted_value(status) || ' must be answered or abandoned'
-      END,
-      CASE
-        WHEN is_blank(started_at) THEN 'started_at is missing'
-        WHEN started_at_value IS NULL
-          THEN 'started_at ' || quoted_value(started_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
-      END,
-      CASE
-        WHEN NOT is_blank(updated_at) AND updated_at_value IS NULL
-          THEN 'updated_at ' || quoted_value(updated_at) || ' is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)'
-      END,
-      CASE WHEN talk_value IS NULL THEN 'talk_seconds ' || quoted_value(talk_seconds) || ' must be a whole number of seconds, 0 or more' END,
-      CASE WHEN hold_value IS NULL THEN 'hold_seconds ' || quoted_value(hold_seconds) || ' must be a whole number of seconds, 0 or more' END,
-      CASE WHEN wrap_value IS NULL THEN 'wrap_seconds ' || quoted_value(wrap_seconds) || ' must be a whole number of seconds, 0 or more' END,
-      CASE WHEN status = 'answered' AND is_blank(agent_id) THEN 'agent_id is required when status is answered' END
-    ), '')) AS reject_reason
-  FROM typed
+    CASE
+      -- A record that could not even be parsed has only that reason.
+      WHEN parse_error IS NOT NULL THEN parse_error
+      WHEN operator_problem IS NOT NULL OR call_id_problem IS NOT NULL OR direction_problem IS NOT NULL
+        OR status_problem IS NOT NULL OR started_at_problem IS NOT NULL OR updated_at_problem IS NOT NULL
+        OR talk_problem IS NOT NULL OR hold_problem IS NOT NULL OR wrap_problem IS NOT NULL OR agent_problem IS NOT NULL
+        THEN concat_ws('; ', operator_problem, call_id_problem, direction_problem, status_problem, started_at_problem,
+          updated_at_problem, talk_problem, hold_problem, wrap_problem, agent_problem)
+    END AS reject_reason
+  FROM problems
 )
 SELECT
   source, location, file_index, row_number,
