@@ -140,6 +140,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     // staged views is low, and swapping sides built hash tables of every wide leg (2.9 → 1.5 s
     // for legs_next, 1M legs).
     await warehouse.run("SET disabled_optimizers = 'build_side_probe_side'");
+    await warehouse.runModel('legs_table');
     await warehouse.runModel('legs');
     await releaseStaging(warehouse);
     await buildContacts(warehouse, io);

@@ -7,6 +7,7 @@ import { setMeta, type Warehouse } from './warehouse.ts';
  * swaps both in together.
  */
 export async function buildContacts(warehouse: Warehouse, io: Io): Promise<void> {
+  await warehouse.runModel('contacts_table');
   await warehouse.runModel('contacts');
   const [counts] = await warehouse.rows<{ contacts: bigint; eligible: bigint; callbacks: bigint }>(
     `SELECT count(*) AS contacts, count(*) FILTER (WHERE eligible) AS eligible, count(*) FILTER (WHERE is_callback) AS callbacks FROM contacts_next`,

@@ -110,6 +110,14 @@ export async function openWarehouse(path: string, config: Config, options: { rea
     await warehouse.run(`SET VARIABLE short_call_seconds = CAST(${config.shortCallSeconds} AS BIGINT)`);
     if (!options.readOnly) {
       await warehouse.runModel('schema');
+      // A new warehouse starts with an empty `legs`, in the shape every load writes.
+      const [{ present }] = await warehouse.rows<{ present: boolean }>(
+        `SELECT count(*) > 0 AS present FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'legs'`,
+      ) as [{ present: boolean }];
+      if (!present) {
+        await warehouse.runModel('legs_table');
+        await warehouse.run('ALTER TABLE legs_next RENAME TO legs');
+      }
       await warehouse.runModel('macros');
       await warehouse.runModel('area_codes');
     }

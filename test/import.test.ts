@@ -128,6 +128,29 @@ describe('loading is repeatable', () => {
     expect(await metaOf()).toEqual([{ key: 'batch_id', value: '2' }, { key: 'recomputed_at', value: FIXED_NOW.toISOString() }]);
   });
 
+  it('writes legs and contacts in their declared shape, load after load: NOT NULL where the contract has a value, ZSTD for the per-row keys', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const legs = Array.from({ length: 3 }, (_, i) => leg({ call_id: `c${i}`, started_at: `2026-11-2${i}T10:00:00Z` }));
+    for (const name of ['a.csv', 'b.csv']) await importInto(warehouse, [await writeCsv(join(dir, name), legs)]);
+    const shape = await query<{ table_name: string; column_name: string; is_nullable: boolean }>(warehouse,
+      `SELECT table_name, column_name, is_nullable FROM duckdb_columns() WHERE table_name IN ('legs', 'contacts') AND column_name IN ('call_id', 'protocol', 'contact_key', 'is_callback')`);
+    expect(shape.sort((a, b) => `${a.table_name}.${a.column_name}`.localeCompare(`${b.table_name}.${b.column_name}`))).toEqual([
+      { table_name: 'contacts', column_name: 'contact_key', is_nullable: false },
+      { table_name: 'contacts', column_name: 'is_callback', is_nullable: true },
+      { table_name: 'contacts', column_name: 'protocol', is_nullable: true },
+      { table_name: 'legs', column_name: 'call_id', is_nullable: false },
+      { table_name: 'legs', column_name: 'protocol', is_nullable: true },
+    ]);
+    const compression = await query<{ segments: string }>(warehouse, `
+      SELECT string_agg(DISTINCT table_name || '.' || column_name || ' ' || compression, ', ' ORDER BY table_name || '.' || column_name || ' ' || compression) AS segments
+      FROM (
+        SELECT 'legs' AS table_name, * FROM pragma_storage_info('legs') UNION ALL BY NAME SELECT 'contacts' AS table_name, * FROM pragma_storage_info('contacts')
+      )
+      WHERE column_name IN ('call_id', 'customer_key', 'contact_key') AND segment_type = 'VARCHAR'`);
+    expect(compression[0]!.segments).toBe('contacts.contact_key ZSTD, contacts.customer_key ZSTD, legs.call_id ZSTD, legs.customer_key ZSTD');
+  });
+
   it('keeps the quarantine idempotent too', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');

@@ -1,5 +1,6 @@
--- contacts (next version, `contacts_next`, from `legs_next`): one row per contact (SPEC §3) with
--- callback detection and attribution (SPEC §4). warehouse_swap.sql puts it in place.
+-- contacts (next version, `contacts_next`, created empty by contacts_table.sql, from `legs_next`):
+-- one row per contact (SPEC §3) with callback detection and attribution (SPEC §4).
+-- warehouse_swap.sql puts it in place.
 -- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
 -- short_call_seconds.
 -- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
@@ -150,7 +151,7 @@ SELECT
   END AS resolved
 FROM charged;
 
-CREATE OR REPLACE TABLE contacts_next AS
+INSERT INTO contacts_next BY NAME
 SELECT
   c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
   c.started_at, c.local_date, c.direction, c.answered, c.eligible,

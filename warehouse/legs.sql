@@ -1,6 +1,7 @@
--- legs (next version, `legs_next`): the stored legs merged with incoming_legs by the rule of
--- incoming_legs.sql, the incoming record being the one loaded later. Built outside the load's
--- transaction, where DuckDB can spill it to disk, and swapped in by warehouse_swap.sql.
+-- legs (next version, `legs_next`, created empty by legs_table.sql): the stored legs merged
+-- with incoming_legs by the rule of incoming_legs.sql, the incoming record being the one loaded
+-- later. Built outside the load's transaction, where DuckDB can spill it to disk, and swapped in
+-- by warehouse_swap.sql.
 -- With the variable rederive, every stored leg's derived columns are computed anew
 -- (customer_number_keys and reason_categories then cover all legs).
 -- Only keys both stored and incoming need a decision; joins against these few rows stay cheap.
@@ -11,7 +12,7 @@ SELECT
 FROM incoming_legs n
 JOIN legs l ON l.operator = n.operator AND l.call_id = n.call_id;
 
-CREATE OR REPLACE TABLE legs_next AS
+INSERT INTO legs_next BY NAME
 WITH kept AS (
   SELECT l.*
   FROM legs l
