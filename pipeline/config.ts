@@ -43,6 +43,14 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
+const MEMORY_UNITS: Record<string, number> = { mb: 1e6, gb: 1e9, mib: 2 ** 20, gib: 2 ** 30 };
+
+/** The configured memoryLimit in bytes, with DuckDB's reading of the units (GB = 10⁹, GiB = 2³⁰). */
+export function memoryLimitBytes(config: Pick<Config, 'memoryLimit'>): number {
+  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(config.memoryLimit)!;
+  return Number(amount) * MEMORY_UNITS[unit!.toLowerCase()]!;
+}
+
 export function parseConfig(input: unknown, where = 'config'): Config {
   const result = configSchema.safeParse(input ?? {});
   if (result.success) return result.data;

@@ -54,6 +54,8 @@ export interface ImportRequest {
   records?: RecordInput[];
   rejections?: Rejection[];
   io: Io;
+  /** Legs per chunk of customers when building contacts; by default what the memory limit holds. */
+  legsPerChunk?: number;
 }
 
 type FileFormat = 'csv' | 'jsonl' | 'parquet';
@@ -143,7 +145,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.runModel('legs_table');
     await warehouse.runModel('legs');
     await releaseStaging(warehouse);
-    await buildContacts(warehouse, io);
+    await buildContacts(warehouse, config, io, request.legsPerChunk);
     await warehouse.run('RESET disabled_optimizers');
     await warehouse.run('BEGIN TRANSACTION');
     await warehouse.runModel('warehouse_swap');

@@ -99,6 +99,13 @@ describe('loading is repeatable', () => {
     const daily = join(dir, 'daily.duckdb');
     for (const file of files) await importInto(daily, [file]);
     expect(await snapshot(daily)).toEqual(reference);
+
+    // A load too big for memory builds contacts one chunk of customers at a time.
+    const chunked = join(dir, 'chunked.duckdb');
+    const io = memoryIo(FIXED_NOW);
+    await importLegs({ warehouse: chunked, config: config(), files: files.map((path) => ({ path })), io, legsPerChunk: 30 });
+    expect(io.lines.find((line) => line.startsWith('transform:'))).toMatch(/\(6 chunks of customers\)$/);
+    expect(await snapshot(chunked)).toEqual(reference);
   });
 
   it('reads the same legs from CSV, JSONL and Parquet', async () => {

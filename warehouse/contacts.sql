@@ -1,30 +1,14 @@
--- contacts (next version, `contacts_next`, created empty by contacts_table.sql, from `legs_next`):
--- one row per contact (SPEC §3) with callback detection and attribution (SPEC §4).
--- warehouse_swap.sql puts it in place.
+-- contacts (next version, `contacts_next`, created empty by contacts_table.sql, from `legs_next`
+-- and multi_leg_contacts.sql): one row per contact (SPEC §3) with callback detection and
+-- attribution (SPEC §4). warehouse_swap.sql puts it in place.
 -- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
--- short_call_seconds.
+-- short_call_seconds, and the chunk of customers to build: contact_chunk of contact_chunks.
 -- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
--- them to disk: in one query, or inside a transaction, 10M legs would have to fit in memory.
--- Most contacts have a single leg and need no aggregation; aggregating only the others keeps
--- the aggregate's state (which DuckDB cannot spill as easily as a join) small. The keys with
--- several legs are few, so joining them is cheap too. Every leg counts: one without protocol
--- whose call_id is another's protocol shares its key (docs/decisions.md).
-CREATE OR REPLACE TEMP TABLE multi_leg_contacts AS
-SELECT operator || ':' || coalesce(protocol, call_id) AS contact_key, CAST(count(*) AS BIGINT) AS legs
-FROM legs_next
-GROUP BY ALL
-HAVING count(*) > 1;
-
+-- them to disk. Callbacks only ever link contacts of one customer, so a big load is built one
+-- chunk of customers at a time (pipeline/transform.ts), each small enough for memory: spilled,
+-- the steps' temp tables and join cost a third more (docs/benchmarks.md).
 CREATE OR REPLACE TEMP TABLE contact_facts AS
-WITH leg_rows AS NOT MATERIALIZED (
-  SELECT
-    l.*,
-    l.operator || ':' || coalesce(l.protocol, l.call_id) AS contact_key,
-    struct_pack(l.started_at, l.call_id) AS leg_order,
-    struct_pack(l.agent_id, l.agent_name, l.supervisor, l.team, l.queue, l.reason, l.reason_category) AS handling_fields
-  FROM legs_next l
-),
-single_leg AS (
+WITH single_leg AS (
   SELECT
     contact_key, operator, protocol, started_at, direction,
     status = 'answered' AS answered,
@@ -33,32 +17,15 @@ single_leg AS (
     CAST(1 AS BIGINT) AS legs,
     CAST(CASE WHEN status = 'answered' THEN talk_seconds ELSE 0 END AS BIGINT) AS talk_seconds,
     CAST(CASE WHEN status = 'answered' THEN talk_seconds + hold_seconds + wrap_seconds ELSE 0 END AS BIGINT) AS handle_seconds
-  FROM leg_rows
-  ANTI JOIN multi_leg_contacts m ON m.contact_key = leg_rows.contact_key
-),
-several_legs AS (
-  SELECT
-    contact_key,
-    any_value(operator) AS operator,
-    any_value(protocol) AS protocol,
-    min(started_at) AS started_at,
-    arg_min(direction, leg_order) AS direction,
-    bool_or(status = 'answered') AS answered,
-    arg_min(customer_key, leg_order) FILTER (WHERE customer_key IS NOT NULL) AS customer_key,
-    -- The handling leg: the answered leg that started last (tie: greatest call_id).
-    arg_max(handling_fields, leg_order) FILTER (WHERE status = 'answered') AS handling,
-    any_value(m.legs) AS legs,
-    CAST(coalesce(sum(talk_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT) AS talk_seconds,
-    CAST(coalesce(sum(talk_seconds + hold_seconds + wrap_seconds) FILTER (WHERE status = 'answered'), 0) AS BIGINT)
-      AS handle_seconds
-  FROM leg_rows
-  JOIN multi_leg_contacts m USING (contact_key)
-  GROUP BY contact_key
+  FROM contact_legs
+  ANTI JOIN multi_leg_contacts m ON m.contact_key = contact_legs.contact_key
+  WHERE hash(customer_key) % getvariable('contact_chunks') = getvariable('contact_chunk')
 ),
 contact_rows AS (
   SELECT * FROM single_leg
   UNION ALL BY NAME
-  SELECT * FROM several_legs
+  SELECT * FROM multi_leg_contacts
+  WHERE hash(customer_key) % getvariable('contact_chunks') = getvariable('contact_chunk')
 ),
 -- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
 reason_identities AS (
@@ -162,6 +129,5 @@ SELECT
 FROM contact_facts c
 LEFT JOIN contact_callbacks cb ON cb.contact_key = c.contact_key;
 
-DROP TABLE multi_leg_contacts;
 DROP TABLE contact_facts;
 DROP TABLE contact_callbacks;
