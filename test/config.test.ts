@@ -59,3 +59,16 @@ describe('reason categories', () => {
     expect(await query(warehouse, 'SELECT reason_category, customer_key, eligible FROM contacts', cfg)).toEqual([{ reason_category: 'Elogios', customer_key: null, eligible: false }]);
   });
 });
+
+describe('time zone', () => {
+  it('re-dates stored legs and contacts when it changes', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const localDates = `SELECT (SELECT CAST(local_date AS VARCHAR) FROM legs) AS leg, (SELECT CAST(local_date AS VARCHAR) FROM contacts) AS contact`;
+    await importInto(warehouse, [await writeCsv(join(dir, 'a.csv'), [leg({ call_id: '1', started_at: '2026-11-20T02:00:00Z' })])]);
+    expect(await query(warehouse, localDates)).toEqual([{ leg: '2026-11-19', contact: '2026-11-19' }]);
+    const utc = config({ timezone: 'UTC' });
+    await importInto(warehouse, [await writeCsv(join(dir, 'b.csv'), [])], utc);
+    expect(await query(warehouse, localDates, utc)).toEqual([{ leg: '2026-11-20', contact: '2026-11-20' }]);
+  });
+});

@@ -1,7 +1,7 @@
 -- contacts (next version, `contacts_next`, created empty by contacts_table.sql, from `legs_next`
 -- and multi_leg_contacts.sql): one row per contact (SPEC §3) with callback detection and
 -- attribution (SPEC §4). warehouse_swap.sql puts it in place.
--- Variables: timezone, callback_window_seconds, attribution ('origin' | 'previous'),
+-- Variables: callback_window_seconds, attribution ('origin' | 'previous'),
 -- short_call_seconds, and the chunk of customers to build: contact_chunk of contact_chunks.
 -- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
 -- them to disk. Callbacks only ever link contacts of one customer, so a big load is built one
@@ -10,7 +10,7 @@
 CREATE OR REPLACE TEMP TABLE contact_facts AS
 WITH single_leg AS (
   SELECT
-    contact_key, operator, protocol, started_at, direction,
+    contact_key, operator, protocol, started_at, local_date, direction,
     status = 'answered' AS answered,
     customer_key,
     CASE WHEN status = 'answered' THEN handling_fields END AS handling,
@@ -35,8 +35,7 @@ SELECT
   contact_key, operator, protocol,
   customer_key, area.ddd, area.uf,
   CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
-  started_at,
-  CAST(timezone(getvariable('timezone'), started_at) AS DATE) AS local_date,
+  started_at, local_date,
   direction, answered,
   direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
   handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,

@@ -27,6 +27,8 @@ SELECT
   any_value(operator) AS operator,
   any_value(protocol) AS protocol,
   min(started_at) AS started_at,
+  -- The first leg's local date, as computed for legs_next.
+  arg_min(local_date, leg_order) AS local_date,
   arg_min(direction, leg_order) AS direction,
   bool_or(status = 'answered') AS answered,
   arg_min(customer_key, leg_order) FILTER (WHERE customer_key IS NOT NULL) AS customer_key,
