@@ -50,9 +50,9 @@ export async function profiled<T>(label: string, work: () => Promise<T>): Promis
   return result;
 }
 
-/** A statement's profile label: its first 60 characters on one line. */
+/** A statement's profile label: its first 60 characters on one line, past the comments a model opens with. */
 export function statementLabel(sql: string): string {
-  return sql.trim().slice(0, 60).replace(/\s+/g, ' ');
+  return sql.replace(/^(\s*--.*\n)*/, '').trim().slice(0, 60).replace(/\s+/g, ' ');
 }
 
 /** Sets keys of warehouse_meta (replacing their old values), on the warehouse or the site's connection. */
