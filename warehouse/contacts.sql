@@ -49,20 +49,21 @@ LEFT JOIN reason_identities ON reason_identities.reason = handling.reason;
 
 -- Callbacks, episodes and attribution along each customer's timeline, in two window passes
 -- and no join: a contact carries what a callback charged to it needs (`charge`), and the
--- window passes it on to the previous contact's successor and along the episode.
+-- window passes it on to the previous contact's successor and along the episode. The passes
+-- sort every row they carry, so a contact's own fields travel only inside its charge.
 CREATE OR REPLACE TEMP TABLE contact_callbacks AS
 WITH sequenced AS (
   SELECT
-    contact_key, customer_key, started_us, local_date, reason_identity, charge,
+    customer_key, started_us, charge,
     lag(charge) OVER customer_timeline AS previous_charge,
     started_us - lag(started_us) OVER customer_timeline AS gap_us,
     lead(started_us) OVER customer_timeline - started_us AS next_gap_us
   FROM (
-    SELECT *, struct_pack(contact_key, local_date, agent_id, talk_seconds, legs, reason_identity) AS charge
+    SELECT customer_key, started_us, struct_pack(contact_key, local_date, agent_id, talk_seconds, legs, reason_identity) AS charge
     FROM contact_facts
     WHERE eligible
   )
-  WINDOW customer_timeline AS (PARTITION BY customer_key ORDER BY started_us, contact_key)
+  WINDOW customer_timeline AS (PARTITION BY customer_key ORDER BY started_us, charge.contact_key)
 ),
 flagged AS (
   SELECT
@@ -76,7 +77,7 @@ attributed AS (
     -- Each contact that is not a callback opens an episode; its origin is the latest such
     -- contact so far in the customer's timeline.
     last_value(CASE WHEN NOT is_callback THEN charge END IGNORE NULLS) OVER (
-      PARTITION BY customer_key ORDER BY started_us, contact_key ROWS UNBOUNDED PRECEDING
+      PARTITION BY customer_key ORDER BY started_us, charge.contact_key ROWS UNBOUNDED PRECEDING
     ) AS origin_charge
   FROM flagged
 ),
@@ -89,7 +90,7 @@ charged AS (
   FROM attributed
 )
 SELECT
-  contact_key, is_callback,
+  charge.contact_key AS contact_key, is_callback,
   previous_charge.contact_key AS prev_contact_key,
   origin_charge.contact_key AS origin_contact_key,
   charged_to.contact_key AS attributed_contact_key,
@@ -97,16 +98,16 @@ SELECT
   CAST(gap_us AS DOUBLE) / 1000000 AS gap_seconds,
   CASE
     WHEN charged_to IS NULL THEN NULL
-    WHEN date_diff('day', charged_to.local_date, local_date) = 0 THEN 'same_day'
-    WHEN date_diff('day', charged_to.local_date, local_date) <= 3 THEN 'within_3_days'
+    WHEN date_diff('day', charged_to.local_date, charge.local_date) = 0 THEN 'same_day'
+    WHEN date_diff('day', charged_to.local_date, charge.local_date) <= 3 THEN 'within_3_days'
     ELSE 'over_3_days'
   END AS bucket,
   CASE
     WHEN charged_to IS NULL THEN NULL
     WHEN charged_to.talk_seconds < getvariable('short_call_seconds') THEN 'short'
     WHEN charged_to.legs > 1 THEN 'transferred'
-    WHEN charged_to.reason_identity IS NULL OR reason_identity IS NULL THEN 'unknown'
-    WHEN charged_to.reason_identity = reason_identity THEN 'same_reason'
+    WHEN charged_to.reason_identity IS NULL OR charge.reason_identity IS NULL THEN 'unknown'
+    WHEN charged_to.reason_identity = charge.reason_identity THEN 'same_reason'
     ELSE 'different_reason'
   END AS cause,
   CASE
