@@ -22,6 +22,10 @@ const reasonRule = z.object({
 });
 export type ReasonRule = z.infer<typeof reasonRule>;
 
+/** DuckDB's memory_limit as the config accepts it: an amount and a unit. */
+const MEMORY_LIMIT = /^(\d+(?:\.\d+)?)\s*(MB|GB|MiB|GiB)$/i;
+const MEMORY_UNITS: Record<string, number> = { mb: 1e6, gb: 1e9, mib: 2 ** 20, gib: 2 ** 30 };
+
 export const configSchema = z
   .object({
     timezone: timeZoneSchema.default('America/Sao_Paulo'),
@@ -32,7 +36,7 @@ export const configSchema = z
     reasonRules: z.array(reasonRule).default(DEFAULT_REASON_RULES),
     warehouse: z.string().default('warehouse/rechamadas.duckdb'),
     /** DuckDB's buffer pool; beyond it, large loads spill to disk instead of growing the process. */
-    memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i, 'must look like 3GB or 512MB').default('2.5GB'),
+    memoryLimit: z.string().regex(MEMORY_LIMIT, 'must look like 3GB or 512MB').default('2.5GB'),
     site: siteSchema.default(SITE_DEFAULTS),
     sources: z.array(anySourceSchema).default([]),
     schedule: scheduleSchema.default(SCHEDULE_DEFAULTS),
@@ -43,11 +47,9 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
-const MEMORY_UNITS: Record<string, number> = { mb: 1e6, gb: 1e9, mib: 2 ** 20, gib: 2 ** 30 };
-
 /** The configured memoryLimit in bytes, with DuckDB's reading of the units (GB = 10⁹, GiB = 2³⁰). */
 export function memoryLimitBytes(config: Pick<Config, 'memoryLimit'>): number {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(config.memoryLimit)!;
+  const [, amount, unit] = MEMORY_LIMIT.exec(config.memoryLimit)!;
   return Number(amount) * MEMORY_UNITS[unit!.toLowerCase()]!;
 }
 
