@@ -63,6 +63,14 @@ export async function setMeta(warehouse: Pick<Warehouse, 'run'>, entries: Record
   await warehouse.run(`INSERT INTO warehouse_meta SELECT key, value FROM (${rows})`, [json]);
 }
 
+/** Which of these tables the warehouse's main schema holds, on the warehouse or the site's connection. */
+export async function presentTables(db: Pick<Warehouse, 'rows'>, names: readonly string[]): Promise<Set<string>> {
+  const rows = await db.rows<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (${names.map(sqlString).join(', ')})`,
+  );
+  return new Set(rows.map((row) => row.table_name));
+}
+
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -111,10 +119,7 @@ export async function openWarehouse(path: string, config: Config, options: { rea
     if (!options.readOnly) {
       await warehouse.runModel('schema');
       // A new warehouse starts with an empty `legs`, in the shape every load writes.
-      const [{ present }] = await warehouse.rows<{ present: boolean }>(
-        `SELECT count(*) > 0 AS present FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'legs'`,
-      ) as [{ present: boolean }];
-      if (!present) {
+      if (!(await presentTables(warehouse, ['legs'])).has('legs')) {
         await warehouse.runModel('legs_table');
         await warehouse.run('ALTER TABLE legs_next RENAME TO legs');
       }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { modelSql, profiled, setMeta, statementLabel } from '../warehouse.ts';
+import { modelSql, presentTables, profiled, setMeta, statementLabel } from '../warehouse.ts';
 
 /**
  * KPI models in dependency order: the fact models first, then the roll-up of every dimension.
@@ -63,11 +63,9 @@ export async function refreshKpiTables(db: SiteDb): Promise<void> {
  * (seconds on a big warehouse, and the tables only change when the data does). True if it ran them.
  */
 export async function runKpiModels(db: SiteDb): Promise<boolean> {
-  const tables = await db.rows<{ n: number }>(
-    `SELECT CAST(count(*) AS DOUBLE) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name IN (${KPI_MODELS.map((name) => `'${name}'`).join(', ')})`,
-  );
+  const tables = await presentTables(db, KPI_MODELS);
   const [stored] = await db.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = '${STAMP_KEY}'`);
-  if (tables[0]!.n === KPI_MODELS.length && stored?.value === (await currentStamp(db))) return false;
+  if (tables.size === KPI_MODELS.length && stored?.value === (await currentStamp(db))) return false;
   await refreshKpiTables(db);
   return true;
 }
