@@ -3,11 +3,11 @@
 -- attribution (SPEC §4). warehouse_swap.sql puts it in place.
 -- Variables: callback_window_seconds, attribution ('origin' | 'previous'),
 -- short_call_seconds, and the chunk of customers to build: contact_chunk of contact_chunks.
--- Built in steps through temp tables, outside the load's transaction, where DuckDB can spill
--- them to disk. Callbacks only ever link contacts of one customer, so a big load is built one
--- chunk of customers at a time (pipeline/transform.ts), each small enough for memory: spilled,
--- the steps' temp tables and join cost a third more (docs/benchmarks.md).
-CREATE OR REPLACE TEMP TABLE contact_facts AS
+-- Callbacks only ever link contacts of one customer, so a big load is built one chunk of
+-- customers at a time (pipeline/transform.ts), each small enough for memory.
+-- One statement: the contacts' facts are materialized once, in the query, for the window passes
+-- and the insert; temp tables in between cost a fifth more (docs/benchmarks.md).
+INSERT INTO contacts_next BY NAME
 WITH single_leg AS (
   SELECT
     contact_key, operator, protocol, started_at, local_date, direction,
@@ -30,29 +30,29 @@ contact_rows AS (
 -- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
 reason_identities AS (
   SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next)
-)
-SELECT
-  contact_key, operator, protocol,
-  customer_key, area.ddd, area.uf,
-  CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
-  started_at, local_date,
-  direction, answered,
-  direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
-  handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
-  handling.reason, handling.reason_category,
-  legs, talk_seconds, handle_seconds,
-  epoch_us(started_at) AS started_us,
-  reason_identities.identity AS reason_identity
-FROM contact_rows
-LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
-LEFT JOIN reason_identities ON reason_identities.reason = handling.reason;
-
+),
+contact_facts AS MATERIALIZED (
+  SELECT
+    contact_key, operator, protocol,
+    customer_key, area.ddd, area.uf,
+    CASE WHEN starts_with(customer_key, '+') THEN 'Internacional' ELSE area.region END AS region,
+    started_at, local_date,
+    direction, answered,
+    direction = 'inbound' AND answered AND customer_key IS NOT NULL AS eligible,
+    handling.agent_id, handling.agent_name, handling.supervisor, handling.team, handling.queue,
+    handling.reason, handling.reason_category,
+    legs, talk_seconds, handle_seconds,
+    epoch_us(started_at) AS started_us,
+    reason_identities.identity AS reason_identity
+  FROM contact_rows
+  LEFT JOIN area_codes area ON area.ddd = customer_key[1:2]
+  LEFT JOIN reason_identities ON reason_identities.reason = handling.reason
+),
 -- Callbacks, episodes and attribution along each customer's timeline, in two window passes
 -- and no join: a contact carries what a callback charged to it needs (`charge`), and the
 -- window passes it on to the previous contact's successor and along the episode. The passes
 -- sort every row they carry, so a contact's own fields travel only inside its charge.
-CREATE OR REPLACE TEMP TABLE contact_callbacks AS
-WITH sequenced AS (
+sequenced AS (
   SELECT
     customer_key, started_us, charge,
     lag(charge) OVER customer_timeline AS previous_charge,
@@ -88,37 +88,37 @@ charged AS (
       CASE getvariable('attribution') WHEN 'previous' THEN previous_charge ELSE origin_charge END
     END AS charged_to
   FROM attributed
+),
+contact_callbacks AS (
+  SELECT
+    charge.contact_key AS contact_key, is_callback,
+    previous_charge.contact_key AS prev_contact_key,
+    origin_charge.contact_key AS origin_contact_key,
+    charged_to.contact_key AS attributed_contact_key,
+    charged_to.agent_id AS attributed_agent_id,
+    CAST(gap_us AS DOUBLE) / 1000000 AS gap_seconds,
+    CASE
+      WHEN charged_to IS NULL THEN NULL
+      WHEN date_diff('day', charged_to.local_date, charge.local_date) = 0 THEN 'same_day'
+      WHEN date_diff('day', charged_to.local_date, charge.local_date) <= 3 THEN 'within_3_days'
+      ELSE 'over_3_days'
+    END AS bucket,
+    CASE
+      WHEN charged_to IS NULL THEN NULL
+      WHEN charged_to.talk_seconds < getvariable('short_call_seconds') THEN 'short'
+      WHEN charged_to.legs > 1 THEN 'transferred'
+      WHEN charged_to.reason_identity IS NULL OR charge.reason_identity IS NULL THEN 'unknown'
+      WHEN charged_to.reason_identity = charge.reason_identity THEN 'same_reason'
+      ELSE 'different_reason'
+    END AS cause,
+    CASE
+      WHEN next_gap_us <= getvariable('callback_window_seconds') * 1000000 THEN 'no'
+      WHEN started_us + getvariable('callback_window_seconds') * 1000000
+        > (SELECT epoch_us(max(started_at)) FROM legs_next) THEN 'pending'
+      ELSE 'yes'
+    END AS resolved
+  FROM charged
 )
-SELECT
-  charge.contact_key AS contact_key, is_callback,
-  previous_charge.contact_key AS prev_contact_key,
-  origin_charge.contact_key AS origin_contact_key,
-  charged_to.contact_key AS attributed_contact_key,
-  charged_to.agent_id AS attributed_agent_id,
-  CAST(gap_us AS DOUBLE) / 1000000 AS gap_seconds,
-  CASE
-    WHEN charged_to IS NULL THEN NULL
-    WHEN date_diff('day', charged_to.local_date, charge.local_date) = 0 THEN 'same_day'
-    WHEN date_diff('day', charged_to.local_date, charge.local_date) <= 3 THEN 'within_3_days'
-    ELSE 'over_3_days'
-  END AS bucket,
-  CASE
-    WHEN charged_to IS NULL THEN NULL
-    WHEN charged_to.talk_seconds < getvariable('short_call_seconds') THEN 'short'
-    WHEN charged_to.legs > 1 THEN 'transferred'
-    WHEN charged_to.reason_identity IS NULL OR charge.reason_identity IS NULL THEN 'unknown'
-    WHEN charged_to.reason_identity = charge.reason_identity THEN 'same_reason'
-    ELSE 'different_reason'
-  END AS cause,
-  CASE
-    WHEN next_gap_us <= getvariable('callback_window_seconds') * 1000000 THEN 'no'
-    WHEN started_us + getvariable('callback_window_seconds') * 1000000
-      > (SELECT epoch_us(max(started_at)) FROM legs_next) THEN 'pending'
-    ELSE 'yes'
-  END AS resolved
-FROM charged;
-
-INSERT INTO contacts_next BY NAME
 SELECT
   c.contact_key, c.operator, c.protocol, c.customer_key, c.ddd, c.uf, c.region,
   c.started_at, c.local_date, c.direction, c.answered, c.eligible,
@@ -128,6 +128,3 @@ SELECT
   cb.attributed_agent_id, cb.gap_seconds, cb.bucket, cb.cause, cb.resolved
 FROM contact_facts c
 LEFT JOIN contact_callbacks cb ON cb.contact_key = c.contact_key;
-
-DROP TABLE contact_facts;
-DROP TABLE contact_callbacks;
