@@ -241,7 +241,7 @@ function jsonLinesQuery(path: string, source: string, fileIndex: number): string
 /**
  * Bytes the CSV reader takes per batch. Staging keeps the file's order (a record's number is its
  * rowid), and DuckDB's default batch holds less than a row group of legs, so keeping the order
- * merges partial row groups: 10M legs stage in 8.2–8.7 s with 32 MB against 8.9–9.6 s
+ * merges partial row groups: 10M legs stage in 8.0 s with 32 MB against 10.6 s
  * (docs/benchmarks.md).
  */
 const CSV_BUFFER_BYTES = 32_000_000;
