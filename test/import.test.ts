@@ -75,8 +75,8 @@ describe('duplicates (SPEC §1)', () => {
   });
 
   it('numbers the records of a file read in parallel in the file\'s order', async () => {
-    // A file of several CSV read batches (≈ 70 MB), read by both threads: each record's row
-    // number must still be its line's, for the quarantine's locations and for exact ties.
+    // A file of several CSV read batches (≈ 85 MB), read by both threads: each record's row
+    // number must still be its place in the file, for the quarantine's locations and for exact ties.
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
     const file = join(dir, 'big.csv');
@@ -91,7 +91,7 @@ describe('duplicates (SPEC §1)', () => {
           NULL AS protocol,
           CASE WHEN i % 40000 = 7 THEN 'inbond' ELSE 'inbound' END AS direction,
           'answered' AS status, '2026-11-20T10:00:00Z' AS started_at,
-          '(11) 98765-4321' AS customer_number, 'a1' AS agent_id, 'line ' || (i + 1) AS agent_name,
+          '(11) 98765-4321' AS customer_number, 'a1' AS agent_id, 'record ' || (i + 1) AS agent_name,
           NULL AS supervisor, NULL AS team, NULL AS queue, repeat('motivo ', 60) AS reason,
           60 AS talk_seconds, 0 AS hold_seconds, 0 AS wrap_seconds, NULL AS updated_at
         FROM range(${rows}) AS t(i)
@@ -102,13 +102,13 @@ describe('duplicates (SPEC §1)', () => {
     const summary = await importInto(warehouse, [file]);
     expect(summary).toMatchObject({ read: rows, loaded: rows - 4, duplicates: 1, rejected: 4 });
     const [numbering] = await query<{ legs: bigint; numbered: bigint }>(warehouse, `
-      SELECT count(*) AS legs, count(*) FILTER (WHERE agent_name = 'line ' || row_number AND location = 'row ' || row_number) AS numbered
+      SELECT count(*) AS legs, count(*) FILTER (WHERE agent_name = 'record ' || row_number AND location = 'row ' || row_number) AS numbered
       FROM legs`);
     expect(numbering).toEqual({ legs: BigInt(rows - 5), numbered: BigInt(rows - 5) });
-    expect(await query(warehouse, `SELECT agent_name FROM legs WHERE call_id = 'tie'`)).toEqual([{ agent_name: 'line 150001' }]);
+    expect(await query(warehouse, `SELECT agent_name FROM legs WHERE call_id = 'tie'`)).toEqual([{ agent_name: 'record 150001' }]);
     const rejected = await query<{ location: string; raw_payload: string }>(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location');
     expect(rejected.map((row) => row.location)).toEqual(['row 8', 'row 40008', 'row 80008', 'row 120008']);
-    expect(rejected.map((row) => JSON.parse(row.raw_payload).agent_name)).toEqual(['line 8', 'line 40008', 'line 80008', 'line 120008']);
+    expect(rejected.map((row) => JSON.parse(row.raw_payload).agent_name)).toEqual(['record 8', 'record 40008', 'record 80008', 'record 120008']);
   });
 });
 
