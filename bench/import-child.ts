@@ -2,7 +2,7 @@
 // warehouse contract tables of SPEC §6 (legs, rejected_legs, contacts) out.
 import { parseConfig } from '../pipeline/config.ts';
 import { importLegs } from '../pipeline/load.ts';
-import { timed } from './timed.ts';
+import { timed } from '../pipeline/warehouse.ts';
 
 const [warehouse, file] = process.argv.slice(2) as [string, string];
 const io = { now: () => new Date(), log: (line: string) => process.stderr.write(`  ${line}\n`) };

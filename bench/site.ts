@@ -11,8 +11,7 @@ import fs from 'fs-extra';
 import { parseConfig } from '../pipeline/config.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { buildSite } from '../pipeline/render.ts';
-import { openWarehouse } from '../pipeline/warehouse.ts';
-import { timed } from './timed.ts';
+import { openWarehouse, timed } from '../pipeline/warehouse.ts';
 
 const AGENTS = 1000;
 const DAYS = 90;

@@ -37,16 +37,25 @@ export async function modelSql(name: string): Promise<string> {
 }
 
 /**
+ * Wall and CPU time of the whole process around `work` (main thread, workers and DuckDB's
+ * threads): unlike wall time, CPU time barely moves when other jobs share the machine.
+ */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; cpuSeconds: number }> {
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const result = await work();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+/**
  * With RECHAMADAS_PROFILE=1, each statement's duration and CPU time (all threads) go to stderr:
  * where a load spends its time, and how well it keeps the cores busy.
  */
 export async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.RECHAMADAS_PROFILE) return work();
-  const started = performance.now();
-  const startedCpu = process.cpuUsage();
-  const result = await work();
-  const cpu = process.cpuUsage(startedCpu);
-  process.stderr.write(`profile: ${label}: ${((performance.now() - started) / 1000).toFixed(2)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s\n`);
+  const { result, seconds, cpuSeconds } = await timed(work);
+  process.stderr.write(`profile: ${label}: ${seconds.toFixed(2)} s, CPU ${cpuSeconds.toFixed(2)} s\n`);
   return result;
 }
 
