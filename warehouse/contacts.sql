@@ -8,6 +8,8 @@
 -- One statement: the contacts' facts are materialized once, in the query, for the window passes
 -- and the insert; temp tables in between cost a fifth more (docs/benchmarks.md).
 INSERT INTO contacts_next BY NAME
+-- Each branch filters its own chunk: over their union DuckDB would filter only after the
+-- anti join, which then reads every chunk's legs.
 WITH single_leg AS (
   SELECT
     contact_key, operator, protocol, started_at, local_date, direction,
