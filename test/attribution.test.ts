@@ -132,6 +132,19 @@ describe('callback detection (SPEC §4)', () => {
     expect(contacts.get('tim:1')).toMatchObject({ is_callback: true, prev_contact_key: 'claro:1', attributed_contact_key: 'vivo:1' });
   });
 
+  it('keeps an international caller apart from the national number with the same digits', async () => {
+    const contacts = await contactsOf([
+      leg({ call_id: 'i1', started_at: at(0), customer_number: '+1 998 765 4321', agent_id: 'i-first' }),
+      leg({ call_id: 'n1', started_at: at(60), customer_number: '(19) 98765-4321', agent_id: 'n-first' }),
+      leg({ call_id: 'i2', started_at: at(120), customer_number: '+19987654321', agent_id: 'i-second' }),
+      leg({ call_id: 'n2', started_at: at(180), customer_number: '019987654321', agent_id: 'n-second' }),
+    ]);
+    expect(contacts.get('vivo:i1')).toMatchObject({ customer_key: '+19987654321', region: 'Internacional', is_callback: false });
+    expect(contacts.get('vivo:n1')).toMatchObject({ customer_key: '19987654321', uf: 'SP', is_callback: false });
+    expect(contacts.get('vivo:i2')).toMatchObject({ is_callback: true, prev_contact_key: 'vivo:i1', attributed_agent_id: 'i-first' });
+    expect(contacts.get('vivo:n2')).toMatchObject({ is_callback: true, prev_contact_key: 'vivo:n1', attributed_agent_id: 'n-first' });
+  });
+
   const chain = [
     leg({ call_id: 'c1', started_at: at(0), agent_id: 'a1' }),
     leg({ call_id: 'c2', started_at: at(2 * DAY), agent_id: 'a2' }),

@@ -29,9 +29,12 @@ contact_rows AS (
   SELECT * FROM multi_leg_contacts
   WHERE hash(customer_key) % getvariable('contact_chunks') = getvariable('contact_chunk')
 ),
--- Reasons compare ignoring case, accents and spacing: one identity per distinct reason.
+-- Reasons compare ignoring case, accents and spacing: one identity per distinct reason,
+-- numbered, so that the window passes carry a number instead of text.
 reason_identities AS (
-  SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next)
+  SELECT reason, dense_rank() OVER (ORDER BY identity) AS identity
+  FROM (SELECT reason, reason_identity(reason) AS identity FROM (SELECT DISTINCT reason FROM legs_next))
+  WHERE identity IS NOT NULL
 ),
 contact_facts AS MATERIALIZED (
   SELECT
@@ -53,19 +56,22 @@ contact_facts AS MATERIALIZED (
 -- Callbacks, episodes and attribution along each customer's timeline, in two window passes
 -- and no join: a contact carries what a callback charged to it needs (`charge`), and the
 -- window passes it on to the previous contact's successor and along the episode. The passes
--- sort every row they carry, so a contact's own fields travel only inside its charge.
+-- sort every row they carry, so a contact's own fields travel only inside its charge, and they
+-- sort numbers where they can: the customer as a number, the second pass by the contact's place
+-- in the timeline that the first found.
 sequenced AS (
   SELECT
-    customer_key, started_us, charge,
+    customer_id, started_us, charge,
     lag(charge) OVER customer_timeline AS previous_charge,
     started_us - lag(started_us) OVER customer_timeline AS gap_us,
-    lead(started_us) OVER customer_timeline - started_us AS next_gap_us
+    lead(started_us) OVER customer_timeline - started_us AS next_gap_us,
+    row_number() OVER customer_timeline AS place
   FROM (
-    SELECT customer_key, started_us, struct_pack(contact_key, local_date, agent_id, talk_seconds, legs, reason_identity) AS charge
+    SELECT customer_id(customer_key) AS customer_id, started_us, struct_pack(contact_key, local_date, agent_id, talk_seconds, legs, reason_identity) AS charge
     FROM contact_facts
     WHERE eligible
   )
-  WINDOW customer_timeline AS (PARTITION BY customer_key ORDER BY started_us, charge.contact_key)
+  WINDOW customer_timeline AS (PARTITION BY customer_id ORDER BY started_us, charge.contact_key)
 ),
 flagged AS (
   SELECT
@@ -79,7 +85,7 @@ attributed AS (
     -- Each contact that is not a callback opens an episode; its origin is the latest such
     -- contact so far in the customer's timeline.
     last_value(CASE WHEN NOT is_callback THEN charge END IGNORE NULLS) OVER (
-      PARTITION BY customer_key ORDER BY started_us, charge.contact_key ROWS UNBOUNDED PRECEDING
+      PARTITION BY customer_id ORDER BY place ROWS UNBOUNDED PRECEDING
     ) AS origin_charge
   FROM flagged
 ),

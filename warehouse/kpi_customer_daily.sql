@@ -6,7 +6,8 @@
 -- in a period, on their first row in it: the one whose earlier day falls before the period. The
 -- distinct counts become plain counts, several times cheaper per period than COUNT(DISTINCT).
 -- `customer_id` is the customer_key as a number (its digits; an international key '+DIGITS' as
--- -(1DIGITS), one to one): the windows sort numbers a third faster than text.
+-- -(1DIGITS), one to one): the windows sort numbers a third faster than text. It is the macro
+-- customer_id of macros.sql, written out: the site may run on a warehouse loaded before the macro.
 CREATE OR REPLACE TABLE kpi_customer_daily AS
 WITH seen AS (
     SELECT local_date, operator, customer_key, TRUE AS had_contact, FALSE AS had_callback

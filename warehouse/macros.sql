@@ -54,6 +54,13 @@ CREATE OR REPLACE MACRO phone_ddd_subscriber(n) AS CASE
   WHEN length(n) = 11 AND n[3] = '9' THEN n
   END;
 
+-- The customer_key as a number, one to one: its digits, an international key '+DIGITS' as
+-- -(1DIGITS). Windows partition and sort numbers faster than text.
+CREATE OR REPLACE MACRO customer_id(customer_key) AS CASE
+  WHEN starts_with(customer_key, '+') THEN -CAST('1' || customer_key[2:] AS BIGINT)
+  ELSE CAST(customer_key AS BIGINT)
+  END;
+
 -- SPEC §4: reasons compare ignoring case, accents and spacing.
 CREATE OR REPLACE MACRO reason_identity(x) AS
   nullif(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), '\s+', '', 'g'), '');
