@@ -320,7 +320,8 @@ async function prepareDerivedColumns(warehouse: Warehouse, config: Config): Prom
   const [stored] = await warehouse.rows<{ value: string }>(`SELECT value FROM warehouse_meta WHERE key = 'derivation_fingerprint'`);
   const rederive = stored !== undefined && stored.value !== fingerprint;
   await warehouse.run(`SET VARIABLE rederive = ${rederive}`);
-  await warehouse.run(`CREATE OR REPLACE TEMP VIEW legs_to_key AS SELECT customer_number, reason FROM incoming_legs${rederive ? ' UNION ALL SELECT customer_number, reason FROM legs' : ''}`);
+  // Every valid staged record, superseded duplicates too: a lookup row more, cheaper than ranking first.
+  await warehouse.run(`CREATE OR REPLACE TEMP VIEW legs_to_key AS SELECT customer_number, reason FROM staged_legs WHERE reject_reason IS NULL${rederive ? ' UNION ALL SELECT customer_number, reason FROM legs' : ''}`);
   await warehouse.runModel('customer_number_keys');
   await warehouse.runModel('reason_categories');
   return fingerprint;

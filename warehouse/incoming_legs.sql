@@ -1,18 +1,20 @@
 -- incoming_legs: the valid records of this load, one per (operator, call_id). SPEC §1 duplicates:
 -- the greatest updated_at wins, a record without updated_at is older than one with it, and
 -- among ties the one loaded last (later file, later row) wins. Duplicates are rare, so only
--- their keys are ranked and the rest of the load is read in place.
+-- their keys are ranked and the rest of the load is read in place. They are found by a hash of
+-- the key, which groups faster than the text: records whose keys merely share a hash are ranked
+-- too, each alone in its partition, so a collision costs a little work and changes nothing.
 CREATE OR REPLACE TEMP TABLE superseded_records AS
-WITH duplicated_keys AS (
-  SELECT operator, call_id
+WITH duplicated_hashes AS (
+  SELECT hash(operator, call_id) AS key_hash
   FROM staged_legs
   WHERE reject_reason IS NULL
-  GROUP BY operator, call_id
+  GROUP BY key_hash
   HAVING count(*) > 1
 )
 SELECT s.load_order
 FROM staged_records s
-SEMI JOIN duplicated_keys d ON d.operator = s.operator AND d.call_id = s.call_id
+SEMI JOIN duplicated_hashes d ON d.key_hash = hash(s.operator, s.call_id)
 WHERE s.reject_reason IS NULL
 QUALIFY row_number() OVER (
   PARTITION BY s.operator, s.call_id
