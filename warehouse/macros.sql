@@ -1,12 +1,15 @@
 -- Scalar macros shared by the models. Stored in the warehouse, so analysts can call them too.
 
--- Blank means missing. It runs on every field of every record, so only a value that starts
--- with whitespace (tab to carriage return, or space) is trimmed. Not an IN list: DuckDB turns a
--- long one into a join, and staging would lose the file's order, which numbers its records.
+-- Blank means missing: empty or only whitespace (tab to carriage return, and space; written
+-- with chr, as DuckDB's E'' strings read '\v' as a plain v). It runs on every field of every
+-- record, so only a value that sorts before '!' (empty, or starting with a space or a control
+-- character) is trimmed: one byte compared, where decoding the first character cost three
+-- times as much. Not an IN list: DuckDB turns a long one into a join, and staging would lose
+-- the file's order, which numbers its records.
 CREATE OR REPLACE MACRO is_blank(x) AS CASE
-  WHEN x IS NULL OR x = '' THEN true
-  WHEN ascii(x) BETWEEN 9 AND 13 OR ascii(x) = 32 THEN trim(x, E' \t\r\n\v\f') = ''
-  ELSE false
+  WHEN x IS NULL THEN true
+  WHEN x >= '!' THEN false
+  ELSE trim(x, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)) = ''
   END;
 
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
