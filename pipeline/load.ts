@@ -284,7 +284,7 @@ async function releaseStaging(warehouse: Warehouse): Promise<void> {
     SELECT source, location, raw_payload, reason FROM staged_rejects`);
   await warehouse.run(`
     DROP VIEW legs_to_key; DROP VIEW incoming_legs; DROP VIEW staged_records;
-    DROP TABLE staged_legs; DROP TABLE superseded_records; DROP TABLE merge_decisions;
+    DROP TABLE staged_legs; DROP TABLE superseded_records; DROP TABLE merge_decisions; DROP TABLE local_offsets;
     DROP TABLE customer_number_keys; DROP TABLE reason_categories`);
 }
 

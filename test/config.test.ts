@@ -71,4 +71,15 @@ describe('time zone', () => {
     await importInto(warehouse, [await writeCsv(join(dir, 'b.csv'), [])], utc);
     expect(await query(warehouse, localDates, utc)).toEqual([{ leg: '2026-11-20', contact: '2026-11-20' }]);
   });
+
+  it('dates each leg by the offset in force at its start, also within the hour the offset changes', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    // Tehran moved from +03:30 to +04:30 at 2019-03-21T20:30:00Z, local midnight, mid-hour in UTC.
+    const tehran = config({ timezone: 'Asia/Tehran' });
+    const starts = ['2019-03-21T20:10:00Z', '2019-03-21T20:25:00Z', '2019-03-21T20:50:00Z', '2019-03-22T19:20:00Z', '2019-03-22T19:40:00Z'];
+    await importInto(warehouse, [await writeCsv(join(dir, 'a.csv'), starts.map((started_at, i) => leg({ call_id: `c${i}`, started_at })))], tehran);
+    const dates = await query<{ call_id: string; local_date: string }>(warehouse, 'SELECT call_id, CAST(local_date AS VARCHAR) AS local_date FROM legs ORDER BY call_id', tehran);
+    expect(dates.map((row) => row.local_date)).toEqual(['2019-03-21', '2019-03-21', '2019-03-22', '2019-03-22', '2019-03-23']);
+  });
 });

@@ -23,6 +23,17 @@ CREATE OR REPLACE MACRO parse_instant(x) AS CASE
     THEN TRY_CAST(regexp_replace(upper(replace(trim(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
   END;
 
+-- An instant's UTC offset in a time zone, in microseconds (-3 h in São Paulo: -10800000000).
+CREATE OR REPLACE MACRO utc_offset_us(instant, time_zone) AS
+  epoch_us(timezone(time_zone, instant)) - epoch_us(instant);
+
+-- An instant's date in a time zone, given its UTC offset there when known (cheaper than the
+-- time-zone rules, which apply when the offset is NULL).
+CREATE OR REPLACE MACRO local_date_at(instant, offset_us, time_zone) AS CASE
+  WHEN offset_us IS NOT NULL THEN CAST(make_timestamp(epoch_us(instant) + offset_us) AS DATE)
+  ELSE CAST(timezone(time_zone, instant) AS DATE)
+  END;
+
 -- SPEC §1: durations are whole seconds >= 0 (12.0 is whole); missing means 0. NULL means invalid.
 -- Plain digits, the usual case, skip the trimming.
 CREATE OR REPLACE MACRO parse_duration(x) AS CASE
