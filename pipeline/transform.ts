@@ -4,10 +4,10 @@ import { setMeta, type Warehouse } from './warehouse.ts';
 
 /**
  * Bytes of the memory limit per leg of a chunk of customers: a chunk's contacts, their callbacks
- * and the join of both then stay in memory (measured on 10M legs with the default 2.5 GB: 3 or
- * 4 chunks were fastest, 2 and 6 slower; docs/benchmarks.md).
+ * and the join of both then stay in memory (measured on 10M legs with the default 2.5 GB: 3
+ * chunks were fastest, 4 took 0.7–1.1 s more, 2 and 6 more still; docs/benchmarks.md).
  */
-const MEMORY_PER_CHUNKED_LEG = 800;
+const MEMORY_PER_CHUNKED_LEG = 700;
 
 /**
  * Builds the next contacts (SPEC §3–4) from the next legs, beside the current tables; the load
