@@ -94,7 +94,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.runModel('staged_legs');
     await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_legs AS SELECT * FROM checked_legs');
     await warehouse.run('DROP TABLE staged_raw');
-    await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_files (file_index BIGINT, first_rowid BIGINT)');
+    await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_files (file_index BIGINT, first_rowid BIGINT, source VARCHAR)');
     await warehouse.run('CREATE OR REPLACE TEMP TABLE staged_rejects (source VARCHAR, location VARCHAR, raw_payload VARCHAR, reason VARCHAR)');
 
     const inputs: Array<FileInput & { format: FileFormat | undefined }> = files.map((file) => ({ ...file, format: fileFormat(file.path) }));
@@ -187,16 +187,17 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
     // Rows keep their order (preserve_insertion_order), so a record's number in its file is its
     // rowid past the file's first one: no window over the whole file, which would hold it in memory.
-    await warehouse.run(`DELETE FROM staged_files WHERE file_index = ${fileIndex}; INSERT INTO staged_files SELECT ${fileIndex}, count(*) FROM staged_legs`);
+    // The file's source is kept here once, not on each of its records (10M staged legs spill less).
+    await warehouse.run(`DELETE FROM staged_files WHERE file_index = ${fileIndex}; INSERT INTO staged_files SELECT ${fileIndex}, count(*), ${sqlString(source)} FROM staged_legs`);
     await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
   };
   if (format === 'jsonl') {
     // DuckDB's JSON reader is fast but refuses a whole file for one malformed line; then the
     // file is read line by line so that the bad lines are quarantined and the rest loads.
-    await check(jsonRecordsQuery(path, source, fileIndex)).catch(() => check(jsonLinesQuery(path, source, fileIndex)));
+    await check(jsonRecordsQuery(path, fileIndex)).catch(() => check(jsonLinesQuery(path, fileIndex)));
     return;
   }
-  await check(await tabularRecordsQuery(warehouse, format, path, source, fileIndex));
+  await check(await tabularRecordsQuery(warehouse, format, path, fileIndex));
   if (format !== 'csv') return;
   // Lines the CSV reader itself could not split into the header's columns.
   await warehouse.run(`
@@ -206,26 +207,29 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
   await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
 }
 
-/** JSONL records as text, in the columns of STAGED_RAW_COLUMNS; staged_records numbers them. */
-function jsonRecordsQuery(path: string, source: string, fileIndex: number): string {
+/**
+ * JSONL records as text, in the columns of STAGED_RAW_COLUMNS. staged_records numbers them and,
+ * unless a record names its own (SOURCE_FIELD), gives them their file's source from staged_files.
+ */
+function jsonRecordsQuery(path: string, fileIndex: number): string {
   const columns = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
   return `
     SELECT
-      coalesce(${SOURCE_FIELD}, ${sqlString(source)}) AS source, ${LOCATION_FIELD} AS location,
+      ${SOURCE_FIELD} AS source, ${LOCATION_FIELD} AS location,
       ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number, CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error,
       ${LEG_FIELDS.join(', ')}
     FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})`;
 }
 
-/** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. */
-function jsonLinesQuery(path: string, source: string, fileIndex: number): string {
+/** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in jsonRecordsQuery. */
+function jsonLinesQuery(path: string, fileIndex: number): string {
   const lines = `read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
   const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
   const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
   // Nested CASE, not AND: json_type must never see text that is not JSON.
   return `
     SELECT
-      coalesce(fields[${LEG_FIELDS.length + 1}], ${sqlString(source)}) AS source,
+      fields[${LEG_FIELDS.length + 1}] AS source,
       coalesce(fields[${LEG_FIELDS.length + 2}], 'line ' || line_number) AS location,
       ${fileIndex} AS file_index, line_number AS row_number, line AS raw_payload,
       CASE WHEN fields IS NULL THEN 'line is not a JSON object' END AS parse_error,
@@ -246,8 +250,8 @@ function jsonLinesQuery(path: string, source: string, fileIndex: number): string
  */
 const CSV_BUFFER_BYTES = 32_000_000;
 
-/** CSV or Parquet records as text, in the columns of STAGED_RAW_COLUMNS; staged_records numbers them. */
-async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parquet', path: string, source: string, fileIndex: number): Promise<string> {
+/** CSV or Parquet records as text, numbered and given their source as in jsonRecordsQuery. */
+async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parquet', path: string, fileIndex: number): Promise<string> {
   const file = sqlString(path);
   const reader = format === 'csv'
     ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
@@ -256,7 +260,7 @@ async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parque
   const column = (field: string) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)');
   const fields = LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ');
   return `
-    SELECT coalesce(${column(SOURCE_FIELD)}, ${sqlString(source)}) AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
+    SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
       CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${fields}
     FROM ${reader}`;
 }
