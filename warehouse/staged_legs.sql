@@ -81,7 +81,11 @@ SELECT
   started_at_value AS started_at,
   CASE WHEN NOT is_blank(customer_number) THEN customer_number END AS customer_number,
   CASE WHEN NOT is_blank(agent_id) THEN agent_id END AS agent_id,
-  agent_name, supervisor, team, queue, reason,
+  CASE WHEN NOT is_blank(agent_name) THEN agent_name END AS agent_name,
+  CASE WHEN NOT is_blank(supervisor) THEN supervisor END AS supervisor,
+  CASE WHEN NOT is_blank(team) THEN team END AS team,
+  CASE WHEN NOT is_blank(queue) THEN queue END AS queue,
+  CASE WHEN NOT is_blank(reason) THEN reason END AS reason,
   talk_value AS talk_seconds, hold_value AS hold_seconds, wrap_value AS wrap_seconds,
   updated_at_value AS updated_at,
   reject_reason
