@@ -1,11 +1,12 @@
 -- contacts_table: an empty `contacts_next`, in the shape of `contacts` (SPEC §6). contacts.sql
--- fills it and warehouse_swap.sql puts it in place. As in legs_table.sql, the columns that are
--- (nearly) unique per contact are written with ZSTD.
+-- fills it and warehouse_swap.sql puts it in place. The columns that are (nearly) unique per
+-- contact, its own key and those of the contacts it points to, are stored uncompressed: ZSTD
+-- would save disk at a cost in CPU on every load (docs/decisions.md, "The warehouse file").
 CREATE OR REPLACE TABLE contacts_next (
-  contact_key             VARCHAR NOT NULL USING COMPRESSION zstd,
+  contact_key             VARCHAR NOT NULL USING COMPRESSION uncompressed,
   operator                VARCHAR NOT NULL,
-  protocol                VARCHAR USING COMPRESSION zstd,
-  customer_key            VARCHAR USING COMPRESSION zstd,
+  protocol                VARCHAR USING COMPRESSION uncompressed,
+  customer_key            VARCHAR USING COMPRESSION uncompressed,
   ddd                     VARCHAR,
   uf                      VARCHAR,
   region                  VARCHAR,
@@ -26,9 +27,9 @@ CREATE OR REPLACE TABLE contacts_next (
   handle_seconds          BIGINT NOT NULL,
   -- Callback columns: NULL for contacts that are not eligible.
   is_callback             BOOLEAN,
-  prev_contact_key        VARCHAR USING COMPRESSION zstd,
-  origin_contact_key      VARCHAR USING COMPRESSION zstd,
-  attributed_contact_key  VARCHAR USING COMPRESSION zstd,
+  prev_contact_key        VARCHAR USING COMPRESSION uncompressed,
+  origin_contact_key      VARCHAR USING COMPRESSION uncompressed,
+  attributed_contact_key  VARCHAR USING COMPRESSION uncompressed,
   attributed_agent_id     VARCHAR,
   gap_seconds             DOUBLE,
   bucket                  VARCHAR,

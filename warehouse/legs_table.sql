@@ -1,11 +1,14 @@
 -- legs_table: an empty `legs_next`, in the shape of `legs` (SPEC §6). legs.sql fills it and
 -- warehouse_swap.sql puts it in place; a new warehouse starts with an empty one as `legs`.
--- Columns that are (nearly) unique per leg are written with ZSTD: DuckDB's default analysis
--- (dictionary + FSST) costs twice the CPU on them for ≈ 20 % less disk (docs/benchmarks.md).
+-- Columns that are (nearly) unique per leg skip DuckDB's default analysis (dictionary + FSST),
+-- which costs twice the CPU on them for little disk. The keys every load reads again (call ids,
+-- protocols, customer keys: contacts are built from them) are stored uncompressed, which writes
+-- and reads them fastest; the raw number and the location, written and seldom read, with ZSTD
+-- (docs/decisions.md, "The warehouse file").
 CREATE OR REPLACE TABLE legs_next (
   operator         VARCHAR NOT NULL,
-  call_id          VARCHAR NOT NULL USING COMPRESSION zstd,
-  protocol         VARCHAR USING COMPRESSION zstd,
+  call_id          VARCHAR NOT NULL USING COMPRESSION uncompressed,
+  protocol         VARCHAR USING COMPRESSION uncompressed,
   direction        VARCHAR NOT NULL,
   status           VARCHAR NOT NULL,
   started_at       TIMESTAMPTZ NOT NULL,
@@ -21,7 +24,7 @@ CREATE OR REPLACE TABLE legs_next (
   hold_seconds     BIGINT NOT NULL,
   wrap_seconds     BIGINT NOT NULL,
   updated_at       TIMESTAMPTZ,
-  customer_key     VARCHAR USING COMPRESSION zstd,
+  customer_key     VARCHAR USING COMPRESSION uncompressed,
   ddd              VARCHAR,
   uf               VARCHAR,
   region           VARCHAR,
