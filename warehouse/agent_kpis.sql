@@ -30,7 +30,8 @@ handle_times AS (
   GROUP BY agent_id
 ),
 profiles AS (
-  SELECT agent_id, arg_max(struct_pack(agent_name, supervisor, team), struct_pack(started_at, call_id)) AS profile
+  -- Latest by start, then call_id, then operator: two operators may reuse a call_id.
+  SELECT agent_id, arg_max(struct_pack(agent_name, supervisor, team), struct_pack(started_at, call_id, operator)) AS profile
   FROM legs WHERE status = 'answered' AND local_date <= getvariable('period_to')
   GROUP BY agent_id
 ),
