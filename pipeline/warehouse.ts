@@ -123,7 +123,7 @@ export async function openWarehouse(path: string, config: Config, options: { rea
     // DuckDB's own pool for its 256 KB buffer blocks keeps freed blocks mapped for reuse, instead
     // of handing them back to the system and faulting fresh pages in on the next allocation: a
     // 10M-leg load takes half the page faults (2.3M → 1.0M), 6 s less system CPU and a steadier
-    // peak RSS (docs/benchmarks.md). The pool lives as long as the connection.
+    // peak RSS (docs/benchmarks.md). The pool is the open database's and goes when it closes.
     await warehouse.run(`SET block_allocator_memory = ${sqlString(config.memoryLimit)}`);
     await warehouse.run(`SET TimeZone = ${sqlString(config.timezone)}`);
     await warehouse.run(`SET VARIABLE timezone = ${sqlString(config.timezone)}`);
