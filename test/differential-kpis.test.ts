@@ -225,9 +225,7 @@ async function compare(loaded: Loaded, range: RangeName, testCase: Case): Promis
   const expected = referenceAgentKpis(loaded.legs, loaded.contacts, loaded.cfg.timezone, period);
   expect(expected.length, `${label}: the period has agents`).toBeGreaterThan(0);
   const found = differences(await exportAgents(loaded, period), expected);
-  if (found.length) console.log(`agents export vs reference, ${label}:\n${JSON.stringify(found, null, 1)}`);
   expect(found, `agents differing from the reference (sql vs reference), ${label}`).toEqual([]);
-  if (process.env.KPI_FEATURES) console.log(label, features(loaded, period, expected));
   if (testCase.seed < 100) {
     const reached = features(loaded, period, expected);
     // With 'previous' and a window of 3 days or less, a callback is 4 calendar days after its attributed contact only

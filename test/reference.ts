@@ -160,10 +160,10 @@ function dayNumber(date: string): number {
 // ---------------------------------------------------------------------------------------------
 // SPEC §2: area codes and customer key
 
-export type Region = 'Norte' | 'Nordeste' | 'Centro-Oeste' | 'Sudeste' | 'Sul';
+type Region = 'Norte' | 'Nordeste' | 'Centro-Oeste' | 'Sudeste' | 'Sul';
 
 /** Brazil's 67 DDDs with their state, written from the Anatel numbering plan. */
-export const DDD_STATES: Record<string, readonly string[]> = {
+const DDD_STATES: Record<string, readonly string[]> = {
   AC: ['68'], AL: ['82'], AM: ['92', '97'], AP: ['96'], BA: ['71', '73', '74', '75', '77'], CE: ['85', '88'],
   DF: ['61'], ES: ['27', '28'], GO: ['62', '64'], MA: ['98', '99'], MG: ['31', '32', '33', '34', '35', '37', '38'],
   MS: ['67'], MT: ['65', '66'], PA: ['91', '93', '94'], PB: ['83'], PE: ['81', '87'], PI: ['86', '89'],
@@ -172,7 +172,7 @@ export const DDD_STATES: Record<string, readonly string[]> = {
   SP: ['11', '12', '13', '14', '15', '16', '17', '18', '19'], TO: ['63'],
 };
 
-export const STATE_REGIONS: Record<string, Region> = {
+const STATE_REGIONS: Record<string, Region> = {
   AC: 'Norte', AM: 'Norte', AP: 'Norte', PA: 'Norte', RO: 'Norte', RR: 'Norte', TO: 'Norte',
   AL: 'Nordeste', BA: 'Nordeste', CE: 'Nordeste', MA: 'Nordeste', PB: 'Nordeste', PE: 'Nordeste', PI: 'Nordeste', RN: 'Nordeste', SE: 'Nordeste',
   DF: 'Centro-Oeste', GO: 'Centro-Oeste', MS: 'Centro-Oeste', MT: 'Centro-Oeste',
@@ -180,7 +180,7 @@ export const STATE_REGIONS: Record<string, Region> = {
   PR: 'Sul', RS: 'Sul', SC: 'Sul',
 };
 
-export const AREA_CODES: ReadonlyMap<string, { uf: string; region: Region }> = new Map(
+const AREA_CODES: ReadonlyMap<string, { uf: string; region: Region }> = new Map(
   Object.entries(DDD_STATES).flatMap(([uf, ddds]) => ddds.map((ddd) => [ddd, { uf, region: STATE_REGIONS[uf]! }] as const)),
 );
 
@@ -216,12 +216,12 @@ function rawCustomerKey(number: string | null): string | null {
   return key;
 }
 
-export function customerKey(number: string | null, excluded: ReadonlySet<string> = new Set()): string | null {
+function customerKey(number: string | null, excluded: ReadonlySet<string> = new Set()): string | null {
   const key = rawCustomerKey(number);
   return key !== null && excluded.has(key) ? null : key;
 }
 
-export function keyPlace(key: string | null): { ddd: string | null; uf: string | null; region: string | null } {
+function keyPlace(key: string | null): { ddd: string | null; uf: string | null; region: string | null } {
   if (key === null) return { ddd: null, uf: null, region: null };
   if (key.startsWith('+')) return { ddd: null, uf: null, region: 'Internacional' };
   const ddd = key.slice(0, 2);
@@ -293,7 +293,7 @@ interface Contact extends RefContact {
 
 const byStartThenCallId = (a: Leg, b: Leg) => a.started - b.started || compareText(a.call_id, b.call_id);
 
-export function buildContacts(legs: readonly Leg[], cfg: RefConfig): Contact[] {
+function buildContacts(legs: readonly Leg[], cfg: RefConfig): Contact[] {
   const groups = new Map<string, Leg[]>();
   for (const leg of legs) {
     const key = `${leg.operator}:${leg.protocol ?? leg.call_id}`;
@@ -345,7 +345,7 @@ export function buildContacts(legs: readonly Leg[], cfg: RefConfig): Contact[] {
 // SPEC §4: callbacks
 
 /** Lower case, no accents (Unicode marks; ª → a, º → o), no whitespace at all. */
-export function reasonForComparison(reason: string): string {
+function reasonForComparison(reason: string): string {
   return reason.toLowerCase().replace(/ª/g, 'a').replace(/º/g, 'o').normalize('NFD').replace(/\p{M}/gu, '').replace(/\s/gu, '');
 }
 
@@ -411,7 +411,7 @@ export const LEG_COLUMNS = [
   'operator', 'call_id', 'protocol', 'direction', 'status', 'started_at', 'customer_key', 'ddd', 'uf', 'region',
   'agent_id', 'reason', 'talk_seconds', 'hold_seconds', 'wrap_seconds',
 ] as const;
-export type RefLeg = Record<(typeof LEG_COLUMNS)[number], string | number | null>;
+type RefLeg = Record<(typeof LEG_COLUMNS)[number], string | number | null>;
 
 /** The `legs` table (SPEC §1, §2, §6): one row per (operator, call_id) after dedupe, with its key and place. */
 export function referenceLegs(records: readonly RawLeg[], cfg: RefConfig): RefLeg[] {
