@@ -4,8 +4,7 @@
  * column of every row is compared with the independent reference in test/reference-kpis.ts, for the
  * whole warehouse and for sub-ranges, under both attribution policies.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +12,9 @@ import type { Config } from '../pipeline/config.ts';
 import { exportTable } from '../pipeline/export.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { FIXED_NOW, config, importInto, scratchDir, writeCsv } from './helpers.ts';
-import { generateLegs, offsetChanges } from './generate-legs.ts';
-import { dedupe, localDate, referenceContacts, type Leg, type RawLeg, type RefConfig, type RefContact } from './reference.ts';
+import { offsetChanges } from './generate-legs.ts';
+import { loadGenerated } from './generated-warehouse.ts';
+import { localDate, type Leg, type RefContact } from './reference.ts';
 import { AGENT_KPI_COLUMNS, inPeriod, legLocalDate, referenceAgentKpis, type AgentKpiRow, type Period } from './reference-kpis.ts';
 
 const TOLERANCE = 1e-9;
@@ -100,30 +100,10 @@ interface Loaded {
   ranges: Record<RangeName, Period>;
 }
 
-function refConfigOf(cfg: Config): RefConfig {
-  return {
-    timezone: cfg.timezone, callbackWindowDays: cfg.callbackWindowDays, attribution: cfg.attribution,
-    shortCallSeconds: cfg.shortCallSeconds, excludedNumbers: cfg.excludedNumbers,
-  };
-}
 
-/** Imports the generated legs (two files, the second loaded later) and builds the reference legs and contacts. */
 async function load(testCase: Case): Promise<Loaded> {
   const cfg = config(testCase.overrides);
-  const { legs: generated, split } = generateLegs(testCase.seed, cfg.timezone, cfg.callbackWindowDays);
-  // Not scratchDir(): helpers.ts removes those after each test, and this warehouse serves several.
-  const dir = await mkdtemp(join(tmpdir(), 'rechamadas-kpis-'));
-  const warehouse = join(dir, 'w.duckdb');
-  const files = [
-    await writeCsv(join(dir, 'legs-1.csv'), generated.slice(0, split)),
-    await writeCsv(join(dir, 'legs-2.csv'), generated.slice(split)),
-  ];
-  const summary = await importInto(warehouse, files, cfg);
-  expect(summary, 'every generated record is valid').toMatchObject({ read: generated.length, loaded: generated.length, rejected: 0 });
-  const refConfig = refConfigOf(cfg);
-  const legs = dedupe(generated as RawLeg[], refConfig);
-  const contacts = referenceContacts(generated as RawLeg[], refConfig);
-  const partial: Omit<Loaded, 'ranges'> = { dir, warehouse, cfg, legs, contacts };
+  const partial: Omit<Loaded, 'ranges'> = { ...(await loadGenerated(testCase.seed, cfg)), cfg };
   return { ...partial, ranges: chooseRanges(partial) };
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../pipeline/io.ts';
 import { importLegs } from '../pipeline/load.ts';
+import { refConfigOf } from './generated-warehouse.ts';
 import { FIXED_NOW, config, importInto, query, scratchDir, writeCsv, type Leg } from './helpers.ts';
 import { EXCLUDED, generateLegs } from './generate-legs.ts';
 import {
@@ -73,12 +74,6 @@ async function legsIn(warehouse: string, cfg: ReturnType<typeof config>): Promis
   return rows.map((row) => actualRow(row, LEG_COLUMNS));
 }
 
-function refConfigOf(cfg: ReturnType<typeof config>): RefConfig {
-  return {
-    timezone: cfg.timezone, callbackWindowDays: cfg.callbackWindowDays, attribution: cfg.attribution,
-    shortCallSeconds: cfg.shortCallSeconds, excludedNumbers: cfg.excludedNumbers,
-  };
-}
 
 /** How many contacts differ in each set of columns, with a few examples of each. */
 function summarize(found: Difference[], of: number) {

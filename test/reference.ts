@@ -221,7 +221,7 @@ function customerKey(number: string | null, excluded: ReadonlySet<string> = new 
   return key !== null && excluded.has(key) ? null : key;
 }
 
-function keyPlace(key: string | null): { ddd: string | null; uf: string | null; region: string | null } {
+export function keyPlace(key: string | null): { ddd: string | null; uf: string | null; region: string | null } {
   if (key === null) return { ddd: null, uf: null, region: null };
   if (key.startsWith('+')) return { ddd: null, uf: null, region: 'Internacional' };
   const ddd = key.slice(0, 2);
