@@ -1,10 +1,13 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
  * One pipeline run at a time per warehouse, across processes: `rechamadas.lock` beside the
- * warehouse, created exclusively (`wx`) with the holder's pid and start time. A lock whose pid is
- * no longer alive was left by a crash and is taken over.
+ * warehouse, holding the holder's pid and start time. It appears with its content in one step (a
+ * hard link to a file written first), so another run never reads it empty and mistakes a run
+ * still taking the lock for a crashed one. A lock whose pid is no longer alive was left by a
+ * crash and is taken over.
  */
 
 export class LockHeldError extends Error {
@@ -21,23 +24,27 @@ export async function acquireLock(warehouse: string, now: Date, pid = process.pi
   const path = lockPathOf(warehouse);
   let recovered: number | undefined;
   await mkdir(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(JSON.stringify({ pid, started: now.toISOString() }));
-      await handle.close();
-      return { release: () => rm(path, { force: true }), recovered };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const written = `${path}.${pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(written, JSON.stringify({ pid, started: now.toISOString() }));
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(written, path);
+        return { release: () => rm(path, { force: true }), recovered };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = await readHolder(path);
+      if (holder && isAlive(holder.pid)) throw new LockHeldError(holder);
+      // Dead holder (or a lock unreadable since a crash): take it over.
+      recovered = holder?.pid ?? -1;
+      await rm(path, { force: true });
     }
-    const holder = await readHolder(path);
-    if (holder && isAlive(holder.pid)) throw new LockHeldError(holder);
-    // Dead holder (or a lock torn by a crash before its content was written): take it over.
-    recovered = holder?.pid ?? -1;
-    await rm(path, { force: true });
+    // Someone else took the freed lock between our rm and our link.
+    throw new LockHeldError((await readHolder(path)) ?? { pid: -1, started: 'unknown' });
+  } finally {
+    await rm(written, { force: true });
   }
-  // Someone else took the freed lock between our rm and our open.
-  throw new LockHeldError((await readHolder(path)) ?? { pid: -1, started: 'unknown' });
 }
 
 async function readHolder(path: string): Promise<{ pid: number; started: string } | undefined> {
