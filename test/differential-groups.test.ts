@@ -10,14 +10,13 @@
  * previous period), the whole range of the data, Brazil's 2018 DST change and a single day with
  * callbacks charged to earlier days.
  */
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../pipeline/config.ts';
 import { openSiteDb, runKpiModels, type SiteDb } from '../pipeline/render/db.ts';
 import { addDays, buildPeriods, localDate as siteLocalDate, type Period } from '../pipeline/render/periods.ts';
 import { MEASURES, groupKpis, reasonCauses, registerPeriods, returningCustomers, warehouseMeta, type Dimension } from '../pipeline/render/queries.ts';
 import { config } from './helpers.ts';
-import { loadGenerated } from './generated-warehouse.ts';
+import { loadedForBlock, loadGenerated } from './generated-warehouse.ts';
 import type { Leg, RefContact } from './reference.ts';
 import { legLocalDate } from './reference-kpis.ts';
 import {
@@ -235,22 +234,16 @@ function coverage(loaded: Loaded) {
 describe('site group KPIs against the independent reference (SPEC §5)', () => {
   for (const testCase of CASES) {
     describe(testCase.name, () => {
-      let loaded: Loaded | undefined;
-      beforeAll(async () => {
-        loaded = await load(testCase);
-      });
-      afterAll(async () => {
-        if (loaded) await rm(loaded.dir, { recursive: true, force: true });
-      });
+      const loaded = loadedForBlock(() => load(testCase));
 
       it('the data reaches the rules that matter', () => {
-        const reached = coverage(loaded!);
+        const reached = coverage(loaded());
         expect(Object.entries(reached).filter(([, n]) => n === 0).map(([name]) => name), JSON.stringify(reached)).toEqual([]);
         // The rolling and chosen periods have rows in both parts (the previous of 'whole' lies before
         // the data); the data starts in March 2026, so the earliest complete months are empty.
-        const parts = new Set([...loaded!.sql.groups.keys()].map((k) => JSON.parse(k).slice(0, 2).join(' ')));
-        const months = loaded!.periods.filter((p) => /^\d{4}-\d{2}$/.test(p.id));
-        const missing = loaded!.periods.filter((p) => !months.includes(p))
+        const parts = new Set([...loaded().sql.groups.keys()].map((k) => JSON.parse(k).slice(0, 2).join(' ')));
+        const months = loaded().periods.filter((p) => /^\d{4}-\d{2}$/.test(p.id));
+        const missing = loaded().periods.filter((p) => !months.includes(p))
           .flatMap((p) => [`${p.id} current`, ...(p.id === 'whole' ? [] : [`${p.id} previous`])]).filter((p) => !parts.has(p));
         expect(missing, 'periods × parts without rows').toEqual([]);
         expect(months.filter((p) => parts.has(`${p.id} current`) && parts.has(`${p.id} previous`)).length, 'months with rows in both parts').toBeGreaterThanOrEqual(6);
@@ -258,18 +251,18 @@ describe('site group KPIs against the independent reference (SPEC §5)', () => {
 
       for (const dimension of DIMENSIONS) {
         it(`groupKpis('${dimension}')`, () => {
-          const found = compareGroups(loaded!, dimension);
+          const found = compareGroups(loaded(), dimension);
           expect(found.slice(0, 20), `${found.length} differences (sql vs reference), ${dimension}`).toEqual([]);
         });
       }
 
       it('returningCustomers', () => {
-        const found = compareReturning(loaded!);
+        const found = compareReturning(loaded());
         expect(found.slice(0, 20), `${found.length} differences (sql vs reference)`).toEqual([]);
       });
 
       it('reasonCauses', () => {
-        const found = compareCauses(loaded!);
+        const found = compareCauses(loaded());
         expect(found.slice(0, 20), `${found.length} differences (sql vs reference)`).toEqual([]);
       });
     });

@@ -4,16 +4,16 @@
  * column of every row is compared with the independent reference in test/reference-kpis.ts, for the
  * whole warehouse and for sub-ranges, under both attribution policies.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../pipeline/config.ts';
 import { exportTable } from '../pipeline/export.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { FIXED_NOW, config, importInto, scratchDir, writeCsv } from './helpers.ts';
 import { offsetChanges } from './generate-legs.ts';
-import { loadGenerated } from './generated-warehouse.ts';
+import { loadedForBlock, loadGenerated } from './generated-warehouse.ts';
 import { localDate, type Leg, type RefContact } from './reference.ts';
 import { AGENT_KPI_COLUMNS, inPeriod, legLocalDate, referenceAgentKpis, type AgentKpiRow, type Period } from './reference-kpis.ts';
 
@@ -220,16 +220,10 @@ async function compare(loaded: Loaded, range: RangeName, testCase: Case): Promis
 describe('agents export against the independent reference (SPEC §5)', () => {
   for (const testCase of ALL_CASES) {
     describe(testCase.name, () => {
-      let loaded: Loaded | undefined;
-      beforeAll(async () => {
-        loaded = await load(testCase);
-      });
-      afterAll(async () => {
-        if (loaded) await rm(loaded.dir, { recursive: true, force: true });
-      });
+      const loaded = loadedForBlock(() => load(testCase));
       for (const range of ['whole warehouse', 'single day', 'DST edge', 'DST span', 'pending day'] as const) {
         it(range, async () => {
-          await compare(loaded!, range, testCase);
+          await compare(loaded(), range, testCase);
         });
       }
     });

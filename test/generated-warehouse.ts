@@ -2,10 +2,10 @@
  * The differential tests' common set-up: the generated legs of one seed imported through the real
  * pipeline, beside the reference legs and contacts of the same records.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Config } from '../pipeline/config.ts';
 import { generateLegs } from './generate-legs.ts';
 import { importInto, writeCsv } from './helpers.ts';
@@ -40,4 +40,22 @@ export async function loadGenerated(seed: number, cfg: Config): Promise<Generate
   expect(summary, 'every generated record is valid').toMatchObject({ read: generated.length, loaded: generated.length, rejected: 0 });
   const refConfig = refConfigOf(cfg);
   return { dir, warehouse, legs: dedupe(generated as RawLeg[], refConfig), contacts: referenceContacts(generated as RawLeg[], refConfig) };
+}
+
+/**
+ * Loads a case's warehouse before the tests of the enclosing describe block and removes its folder
+ * after them; the returned function gives it to those tests.
+ */
+export function loadedForBlock<T extends { dir: string }>(load: () => Promise<T>): () => T {
+  let loaded: T | undefined;
+  beforeAll(async () => {
+    loaded = await load();
+  });
+  afterAll(async () => {
+    if (loaded) await rm(loaded.dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!loaded) throw new Error('the case did not load');
+    return loaded;
+  };
 }
