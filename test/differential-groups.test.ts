@@ -152,62 +152,53 @@ function expectedRows(loaded: Loaded): Map<string, GroupKpiRow> {
   return new Map(rows.map((row) => [(row as GroupKpiRow & { key: string }).key, row]));
 }
 
-function compareGroups(loaded: Loaded, dimension: string): Difference[] {
+/**
+ * Pairs each expected row with the SQL row of the same key: a row missing on either side is one
+ * difference, and compareRow lists those among a pair's columns.
+ */
+function pairRows<S, W>(sqlRows: Map<string, S>, expected: Iterable<[string, W]>, compareRow: (k: string, sql: S, want: W) => Difference[]): Difference[] {
   const found: Difference[] = [];
-  const expected = new Map([...expectedRows(loaded)].filter(([, row]) => row.dimension === dimension));
-  const got = new Map([...loaded.sql.groups].filter(([k]) => JSON.parse(k)[2] === dimension));
+  const unmatched = new Map(sqlRows);
   for (const [k, want] of expected) {
-    const sql = got.get(k);
-    got.delete(k);
-    if (!sql) {
-      found.push({ row: k, column: '(row)', sql: '(no such row)', reference: 'row' });
-      continue;
-    }
+    const sql = unmatched.get(k);
+    unmatched.delete(k);
+    if (sql === undefined) found.push({ row: k, column: '(row)', sql: '(no such row)', reference: 'row' });
+    else found.push(...compareRow(k, sql, want));
+  }
+  for (const k of unmatched.keys()) found.push({ row: k, column: '(row)', sql: 'row', reference: '(no such row)' });
+  return found;
+}
+
+function compareGroups(loaded: Loaded, dimension: string): Difference[] {
+  const expected = [...expectedRows(loaded)].filter(([, row]) => row.dimension === dimension);
+  const got = new Map([...loaded.sql.groups].filter(([k]) => JSON.parse(k)[2] === dimension));
+  return pairRows(got, expected, (k, sql, want) => {
+    const found: Difference[] = [];
     for (const column of GROUP_COUNTS) if (sql[column] !== want[column]) found.push({ row: k, column, sql: sql[column]!, reference: want[column] });
     const rates = sqlRatios(sql);
     for (const column of GROUP_RATIOS) if (!close(rates[column], want[column])) found.push({ row: k, column, sql: rates[column], reference: want[column] });
-  }
-  for (const k of got.keys()) found.push({ row: k, column: '(row)', sql: 'row', reference: '(no such row)' });
-  return found;
+    return found;
+  });
 }
 
 function compareReturning(loaded: Loaded): Difference[] {
-  const found: Difference[] = [];
-  const got = new Map(loaded.sql.returning);
-  for (const period of loaded.periods) {
-    for (const [part, range] of [['current', period], ['previous', period.previous]] as const) {
-      for (const want of referenceReturning(loaded.contacts, range)) {
-        const k = key(period.id, part, want.scope);
-        const sql = got.get(k);
-        got.delete(k);
-        if (!sql) {
-          found.push({ row: k, column: '(row)', sql: '(no such row)', reference: 'row' });
-          continue;
-        }
-        if (sql.customers !== want.customers) found.push({ row: k, column: 'customers', sql: sql.customers, reference: want.customers });
-        if (sql.returning !== want.returning) found.push({ row: k, column: 'returning', sql: sql.returning, reference: want.returning });
-        const rate = ratio(sql.returning, sql.customers);
-        if (!close(rate, want.returning_customer_rate)) found.push({ row: k, column: 'returning_customer_rate', sql: rate, reference: want.returning_customer_rate });
-      }
-    }
-  }
-  for (const k of got.keys()) found.push({ row: k, column: '(row)', sql: 'row', reference: '(no such row)' });
-  return found;
+  const expected = loaded.periods.flatMap((period) => ([['current', period], ['previous', period.previous]] as const)
+    .flatMap(([part, range]) => referenceReturning(loaded.contacts, range).map((want) => [key(period.id, part, want.scope), want] as [string, typeof want])));
+  return pairRows(new Map(loaded.sql.returning), expected, (k, sql, want) => {
+    const found: Difference[] = [];
+    if (sql.customers !== want.customers) found.push({ row: k, column: 'customers', sql: sql.customers, reference: want.customers });
+    if (sql.returning !== want.returning) found.push({ row: k, column: 'returning', sql: sql.returning, reference: want.returning });
+    const rate = ratio(sql.returning, sql.customers);
+    if (!close(rate, want.returning_customer_rate)) found.push({ row: k, column: 'returning_customer_rate', sql: rate, reference: want.returning_customer_rate });
+    return found;
+  });
 }
 
 function compareCauses(loaded: Loaded): Difference[] {
-  const found: Difference[] = [];
-  const got = new Map(loaded.sql.causes);
-  for (const period of loaded.periods) {
-    for (const want of referenceReasonCauses(loaded.contacts, loaded.cfg.reasonRules, period)) {
-      const k = key(period.id, want.scope, want.reason_category, want.reason, want.cause);
-      const sql = got.get(k);
-      got.delete(k);
-      if (sql !== want.callbacks) found.push({ row: k, column: 'callbacks', sql: sql ?? '(no such row)', reference: want.callbacks });
-    }
-  }
-  for (const k of got.keys()) found.push({ row: k, column: '(row)', sql: 'row', reference: '(no such row)' });
-  return found;
+  const expected = loaded.periods.flatMap((period) => referenceReasonCauses(loaded.contacts, loaded.cfg.reasonRules, period)
+    .map((want) => [key(period.id, want.scope, want.reason_category, want.reason, want.cause), want] as [string, typeof want]));
+  return pairRows(new Map(loaded.sql.causes), expected, (k, sql, want) =>
+    (sql === want.callbacks ? [] : [{ row: k, column: 'callbacks', sql, reference: want.callbacks }]));
 }
 
 /** The data must reach the rules a wrong query (or reference) would get wrong. */
