@@ -4,7 +4,7 @@
  * differential.test.ts so that both can import it without one test file importing the other's tests.
  */
 import type { Leg } from './helpers.ts';
-import { isoInstant, offsetAt, wallClock, zonedToUtc } from './reference.ts';
+import { isoInstant, offsetAt, value, wallClock, zonedToUtc } from './reference.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -158,6 +158,8 @@ const ODD_NUMBERS = [
   '(11) 88765-4321', '987654321', '+1 234 567', '+1 234 5678', '+123456789012345', '+1234567890123456',
   '+55 11 98765-432', '(11) 8888-8888', '011 8888 8888', '55 (55) 98765-4321', '55 9876-5432', '0055 11 98765 4321',
   '(11) 3003-1234', '011 3003 1234', '+55 0 11 98765-4321', '119876543210', '+55 (11) 3456-789',
+  // Unicode white space: blank, and before a '+'.
+  '\u00a0', '\u3000\u2003', '\u00a0+1 415 555 2671',
 ];
 
 /** Excluded numbers used by one of the cases; the generator spells them in several ways. */
@@ -167,13 +169,13 @@ export const EXCLUDED = ['(11) 3003-1234', '+1 415 555 2671', '(47) 9988-7766'];
 // Reasons, agents, durations
 
 const REASONS = [
-  'Sem sinal', 'SEM SINAL', 'sem  sinal', ' Sem sinal ', 'Sem\tsinal', 'SemSinal',
-  'Lentidão na internet', 'LENTIDAO NA INTERNET', 'lentidão  na Internet',
+  'Sem sinal', 'SEM SINAL', 'sem  sinal', ' Sem sinal ', 'Sem\tsinal', 'SemSinal', 'Sem\u00a0sinal', '\u3000sem sinal',
+  'Lentidão na internet', 'LENTIDAO NA INTERNET', 'lentidão  na Internet', 'Lentidão\u2003na\u202finternet',
   '2ª via de boleto', '2a via de boleto', '2A VIA DE BOLETO', '2º via de boleto',
   'Cobrança', 'COBRANCA', 'cobrança indevida', 'Cancelamento', 'cancelamento ', 'Informação', 'informacao',
 ];
 /** Blank is missing (docs/decisions.md): whitespace-only values must come out as NULL. */
-const NO_REASON = [null, '', '   ', '\t'];
+const NO_REASON = [null, '', '   ', '\t', '\u00a0', '\ufeff', '\u2028'];
 const AGENTS = [
   { agent_id: 'a1', agent_name: 'Ana', supervisor: 'Sônia', team: 'Equipe 1' },
   { agent_id: 'a2', agent_name: 'Bia', supervisor: 'Sônia', team: 'Equipe 1' },
@@ -182,8 +184,9 @@ const AGENTS = [
   { agent_id: 'b10', agent_name: 'Élida', supervisor: '', team: 'Noite' },
   { agent_id: 'b9', agent_name: '', supervisor: 'Rui', team: '' },
   { agent_id: 'b8', agent_name: '  ', supervisor: '\t', team: ' ' },
+  { agent_id: 'b7', agent_name: '\u00a0', supervisor: '\u3000', team: '\u0085' },
 ];
-const QUEUES = ['suporte', 'financeiro', 'retencao', '', '  '];
+const QUEUES = ['suporte', 'financeiro', 'retencao', '', '  ', '\u00a0'];
 const TALK = [0, 5, 29, 30, 31, 44, 45, 46, 59, 60, 120, 300, 900];
 const OPERATORS = ['vivo', 'vivo', 'claro', 'tim', 'oi', 'oi_fibra', 'oi-2'];
 
@@ -247,7 +250,7 @@ export function generateLegs(seed: number, timeZone: string, windowDays: number)
     const make = (overrides: Leg): Leg => {
       const status = (overrides.status as string | undefined) ?? (random.chance(0.88) ? 'answered' : 'abandoned');
       const leg: Leg = { operator, direction, status, customer_number: number(), ...baseFields(), ...overrides };
-      if (status === 'abandoned' && random.chance(0.6)) leg.agent_id = random.pick(['', null]);
+      if (status === 'abandoned' && random.chance(0.6)) leg.agent_id = random.pick(['', null, '\u00a0']);
       if (status === 'abandoned' && random.chance(0.5)) leg.talk_seconds = random.pick([0, 12, 300]);
       return leg;
     };
@@ -357,7 +360,7 @@ export function generateLegs(seed: number, timeZone: string, windowDays: number)
     const original = legs[i]!;
     const versions = 1 + random.int(3);
     const stamp = () => {
-      if (random.chance(0.25)) return random.pick(['', null]);
+      if (random.chance(0.25)) return random.pick(['', null, '\u00a0']);
       // One microsecond apart, or the same instant spelled with nine digits.
       if (random.chance(0.1)) return random.pick(['2026-11-01T10:00:00.000001Z', '2026-11-01T07:00:00.000000000-03:00', '2026-11-01 10:00:00.000001+00']);
       return spell(updatedBase + random.pick([0, 0, 1, SECOND, HOUR]), random, timeZone);
@@ -371,7 +374,7 @@ export function generateLegs(seed: number, timeZone: string, windowDays: number)
       if (random.chance(0.3)) copy.customer_number = random.pick([...ODD_NUMBERS.slice(0, 3), '(11) 91234-5678', '+55 (21) 98888-7777']);
       if (random.chance(0.3)) {
         copy.status = copy.status === 'answered' ? 'abandoned' : 'answered';
-        if (copy.status === 'answered' && !copy.agent_id) copy.agent_id = 'late-agent';
+        if (copy.status === 'answered' && value(copy.agent_id) === null) copy.agent_id = 'late-agent';
       }
       if (random.chance(0.3)) copy.reason = random.pick([...REASONS, null]);
       if (random.chance(0.25)) {

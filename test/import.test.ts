@@ -297,22 +297,25 @@ describe('bad input', () => {
     expect(JSON.parse(rejected[7]!.raw_payload)).toMatchObject({ call_id: 'bad-start', started_at: '20/11/2026 10:00' });
   });
 
-  it('takes only whitespace for missing: a value with any other character is kept as given', async () => {
+  it('takes only white space (Unicode\'s, as JavaScript and Python trim it) for missing: a value with any other character is kept as given', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
     const file = await writeCsv(join(dir, 'blanks.csv'), [
-      leg({ call_id: 'kept', started_at: '2026-11-20T10:00:00Z', protocol: ' v', agent_id: ' f ' }),
+      leg({ call_id: 'kept', started_at: '2026-11-20T10:00:00Z', protocol: ' v', agent_id: ' f ', agent_name: '\u00a0Ana', reason: '\u00a0\u1680x' }),
       leg({ call_id: 'whitespace-agent', started_at: '2026-11-20T10:00:00Z', agent_id: ' \t\v\f\r\n' }),
+      leg({ call_id: 'unicode-space-agent', started_at: '2026-11-20T10:00:00Z', agent_id: '\u00a0\u2003\u3000\u0085\ufeff' }),
       leg({ call_id: 'whitespace-protocol', started_at: '2026-11-20T10:00:00Z', protocol: '\v ', agent_id: 'a1' }),
+      leg({ call_id: 'unicode-space-fields', started_at: '2026-11-20T10:00:00Z', protocol: '\u2028', agent_id: 'a1', agent_name: '\u202f', reason: ' \u00a0', talk_seconds: '\u00a012\u3000' }),
     ]);
-    expect(await importInto(warehouse, [file])).toMatchObject({ loaded: 2, rejected: 1 });
-    const legs = await query<{ call_id: string; protocol: string | null; agent_id: string }>(warehouse, 'SELECT call_id, protocol, agent_id FROM legs ORDER BY call_id');
+    expect(await importInto(warehouse, [file])).toMatchObject({ loaded: 3, rejected: 2 });
+    const legs = await query(warehouse, 'SELECT call_id, protocol, agent_id, agent_name, reason, talk_seconds FROM legs ORDER BY call_id');
     expect(legs).toEqual([
-      { call_id: 'kept', protocol: ' v', agent_id: ' f ' },
-      { call_id: 'whitespace-protocol', protocol: null, agent_id: 'a1' },
+      { call_id: 'kept', protocol: ' v', agent_id: ' f ', agent_name: '\u00a0Ana', reason: '\u00a0\u1680x', talk_seconds: 120n },
+      { call_id: 'unicode-space-fields', protocol: null, agent_id: 'a1', agent_name: null, reason: null, talk_seconds: 12n },
+      { call_id: 'whitespace-protocol', protocol: null, agent_id: 'a1', agent_name: 'Ana', reason: 'Sem sinal', talk_seconds: 120n },
     ]);
-    const [rejected] = await query<{ reason: string }>(warehouse, 'SELECT reason FROM rejected_legs');
-    expect(rejected!.reason).toBe('agent_id is required when status is answered');
+    const rejected = await query<{ reason: string }>(warehouse, 'SELECT reason FROM rejected_legs');
+    expect(rejected.map((row) => row.reason)).toEqual(['agent_id is required when status is answered', 'agent_id is required when status is answered']);
   });
 
   it('quarantines lines the readers cannot parse, with their line numbers', async () => {

@@ -50,7 +50,7 @@
  *   charged callback; reason × cause uses `(sem categoria)` and `(sem motivo)` for missing values.
  */
 import type { ReasonRule } from '../pipeline/config.ts';
-import { keyPlace, type Leg, type RefContact } from './reference.ts';
+import { WHITE_SPACE, keyPlace, type Leg, type RefContact } from './reference.ts';
 import { legLocalDate } from './reference-kpis.ts';
 
 export const DIMENSIONS = ['center', 'operator', 'agent', 'supervisor', 'team', 'queue', 'reason', 'reason_category', 'uf', 'region'] as const;
@@ -92,7 +92,7 @@ const inside = (date: string, period: DatePeriod) => date >= period.from && date
 /** Lower case, ª → a, º → o, no accents, whitespace runs as one space, padded for whole-word search. */
 function words(text: string): string {
   const plain = text.toLowerCase().replace(/ª/g, 'a').replace(/º/g, 'o').normalize('NFD').replace(/\p{M}/gu, '');
-  return ` ${plain.split(/\s+/u).filter(Boolean).join(' ')} `;
+  return ` ${plain.split(new RegExp(`${WHITE_SPACE}+`, 'u')).filter(Boolean).join(' ')} `;
 }
 
 export function reasonCategory(reason: string | null, rules: readonly ReasonRule[]): string | null {

@@ -64,11 +64,18 @@ export const CONTACT_COLUMNS = [
 // ---------------------------------------------------------------------------------------------
 // Values (docs/decisions.md "Input")
 
-/** Blank is missing: empty or only space, tab, LF, VT, FF, CR. Other values are kept as received. */
+/** White space: JavaScript's \s (Unicode White_Space and U+FEFF) and NEL, U+0085. */
+export const WHITE_SPACE = '[\\s\\u0085]';
+
+function trimWhiteSpace(text: string): string {
+  return text.replace(new RegExp(`^${WHITE_SPACE}+|${WHITE_SPACE}+$`, 'gu'), '');
+}
+
+/** Blank is missing: empty or only white space. Other values are kept as received. */
 export function value(raw: string | number | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
   const text = String(raw);
-  return /^[ \t\n\v\f\r]*$/.test(text) ? null : text;
+  return new RegExp(`^${WHITE_SPACE}*$`, 'u').test(text) ? null : text;
 }
 
 function seconds(raw: string | number | null | undefined): number {
@@ -189,10 +196,11 @@ const WITHHELD = ['anonymous', 'anonimo', 'anônimo', 'restrito', 'privado', 'pr
 /** SPEC §2 steps 1–6, without the excluded-numbers list. */
 function rawCustomerKey(number: string | null): string | null {
   if (number === null) return null;
-  const lowered = number.trim().toLowerCase();
+  const trimmed = trimWhiteSpace(number);
+  const lowered = trimmed.toLowerCase();
   if (lowered === '' || WITHHELD.some((marker) => lowered.includes(marker))) return null;
   let digits = number.replace(/[^0-9]/g, '');
-  if (number.trim().startsWith('+') && !digits.startsWith('55')) {
+  if (trimmed.startsWith('+') && !digits.startsWith('55')) {
     return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
   }
   if (digits.startsWith('55') && (digits.length === 12 || digits.length === 13)) digits = digits.slice(2);
@@ -346,7 +354,7 @@ function buildContacts(legs: readonly Leg[], cfg: RefConfig): Contact[] {
 
 /** Lower case, no accents (Unicode marks; ª → a, º → o), no whitespace at all. */
 function reasonForComparison(reason: string): string {
-  return reason.toLowerCase().replace(/ª/g, 'a').replace(/º/g, 'o').normalize('NFD').replace(/\p{M}/gu, '').replace(/\s/gu, '');
+  return reason.toLowerCase().replace(/ª/g, 'a').replace(/º/g, 'o').normalize('NFD').replace(/\p{M}/gu, '').replace(new RegExp(WHITE_SPACE, 'gu'), '');
 }
 
 function bucketOf(days: number): string {

@@ -12,7 +12,7 @@ digits AS (
   SELECT
     customer_number,
     phone_is_withheld(customer_number) AS withheld,
-    regexp_matches(customer_number, '^\s*\+') AS plus_prefix,
+    regexp_matches(customer_number, '^' || white_space() || '*\+') AS plus_prefix,
     phone_digits(customer_number) AS digits
   FROM numbers
 ),

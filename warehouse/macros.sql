@@ -1,16 +1,25 @@
 -- Scalar macros shared by the models. Stored in the warehouse, so analysts can call them too.
 
--- Blank means missing: empty or only whitespace (tab to carriage return, and space; written
--- with chr, as DuckDB's E'' strings read '\v' as a plain v). It runs on every field of every
--- record, so only a value that sorts before '!' (empty, or starting with a space or a control
--- character) is trimmed: one byte compared, where decoding the first character cost three
--- times as much. Not an IN list: DuckDB turns a long one into a join, and staging would lose
--- the file's order, which numbers its records.
+-- White space, as a regular-expression class: Unicode's White_Space characters (tab to carriage
+-- return, space, NEL, the no-break and other Unicode spaces, line and paragraph separators) and
+-- the zero-width no-break space U+FEFF — what JavaScript's \s and trim() and Python's strip()
+-- treat as space, so a value that one of them would trim to nothing is blank here too.
+CREATE OR REPLACE MACRO white_space() AS '[\t\n\x{0B}\f\r\x{85}\x{FEFF}\p{Z}]';
+
+-- Blank means missing: empty or only white space. It runs on every field of every record, so a
+-- value starting with a printable ASCII character (between '!' and U+0080) is decided by two
+-- byte comparisons; only the rest (empty, a leading space or control character, a leading
+-- non-ASCII character) meet the regular expression. Not an IN list: DuckDB turns a long one
+-- into a join, and staging would lose the file's order, which numbers its records.
 CREATE OR REPLACE MACRO is_blank(x) AS CASE
   WHEN x IS NULL THEN true
-  WHEN x >= '!' THEN false
-  ELSE trim(x, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)) = ''
+  WHEN x >= '!' AND x < chr(128) THEN false
+  ELSE regexp_full_match(x, white_space() || '*')
   END;
+
+-- The value without the white space around it.
+CREATE OR REPLACE MACRO trim_white_space(x) AS
+  regexp_replace(x, '^' || white_space() || '+|' || white_space() || '+$', '', 'g');
 
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
 -- (set to the center's) applies. Returns NULL when the text is not such a timestamp.
@@ -19,8 +28,8 @@ CREATE OR REPLACE MACRO is_blank(x) AS CASE
 CREATE OR REPLACE MACRO parse_instant(x) AS CASE
   WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)?')
     THEN TRY_CAST(x AS TIMESTAMPTZ)
-  WHEN regexp_full_match(x, '\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?\s*')
-    THEN TRY_CAST(regexp_replace(upper(replace(trim(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
+  WHEN regexp_full_match(x, white_space() || '*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]\d{2}(:?\d{2})?)?' || white_space() || '*')
+    THEN TRY_CAST(regexp_replace(upper(replace(trim_white_space(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
   END;
 
 -- An instant's UTC offset in a time zone, in microseconds (-3 h in São Paulo: -10800000000).
@@ -39,7 +48,8 @@ CREATE OR REPLACE MACRO local_date_at(instant, offset_us, time_zone) AS CASE
 CREATE OR REPLACE MACRO parse_duration(x) AS CASE
   WHEN x IS NULL THEN CAST(0 AS BIGINT)
   WHEN regexp_full_match(x, '[0-9]{1,12}') THEN CAST(x AS BIGINT)
-  WHEN regexp_full_match(x, '\s*[0-9]{1,12}(\.0+)?\s*') THEN CAST(TRY_CAST(trim(x) AS UBIGINT) AS BIGINT)
+  WHEN regexp_full_match(x, white_space() || '*[0-9]{1,12}(\.0+)?' || white_space() || '*')
+    THEN CAST(TRY_CAST(trim_white_space(x) AS UBIGINT) AS BIGINT)
   WHEN is_blank(x) THEN CAST(0 AS BIGINT)
   END;
 
@@ -49,7 +59,7 @@ CREATE OR REPLACE MACRO quoted_value(x) AS
 
 -- SPEC §2, step by step; customer_number_keys.sql chains them.
 CREATE OR REPLACE MACRO phone_is_withheld(raw) AS
-  regexp_full_match(raw, '\s*')
+  is_blank(raw)
   OR regexp_matches(lower(raw), 'anonymous|anonimo|anônimo|restrito|privado|private|unknown|desconhecido');
 
 CREATE OR REPLACE MACRO phone_digits(raw) AS regexp_replace(raw, '[^0-9]', '', 'g');
@@ -75,10 +85,10 @@ CREATE OR REPLACE MACRO customer_id(customer_key) AS CASE
   ELSE CAST(customer_key AS BIGINT)
   END;
 
--- SPEC §4: reasons compare ignoring case, accents and spacing.
+-- SPEC §4: reasons compare ignoring case, accents and spacing (any white space).
 CREATE OR REPLACE MACRO reason_identity(x) AS
-  nullif(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), '\s+', '', 'g'), '');
+  nullif(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), white_space() || '+', '', 'g'), '');
 
 -- Reason category rules match keywords inside the reason, ignoring case and accents.
 CREATE OR REPLACE MACRO reason_match_text(x) AS
-  ' ' || trim(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), '\s+', ' ', 'g')) || ' ';
+  ' ' || trim(regexp_replace(strip_accents(lower(replace(replace(x, 'ª', 'a'), 'º', 'o'))), white_space() || '+', ' ', 'g')) || ' ';
