@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -418,9 +418,10 @@ describe('command line', () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
     const file = await writeCsv(join(dir, 'legs.csv'), [...day('2026-11-20', 12), leg({ call_id: 'bad', started_at: 'x' })]);
-    const cli = ['bin/rechamadas.js'];
+    const cli = [resolve('bin/rechamadas.js')];
     const site = join(dir, 'site');
-    const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse, '--site', site]);
+    // Run from elsewhere, as cron does: the site's render workers still find the project's packages.
+    const imported = await run('node', [...cli, 'import', file, '--warehouse', warehouse, '--site', site], { cwd: dir });
     expect(imported.stdout).toBe('read 13 / loaded 12 / duplicates 0 / rejected 1\n');
     expect(imported.stderr).toMatch(/^transform: contacts \d+/m);
     // Every import ends with the site rebuilt.

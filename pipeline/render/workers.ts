@@ -22,9 +22,12 @@ export class RenderPool {
   private next = 0;
 
   constructor(size = availableParallelism()) {
+    // The worker loads this TypeScript module through tsx, as the CLI does (no build step). tsx
+    // is resolved here, from the project: code evaluated in a worker resolves packages from the
+    // working directory, which for a scheduled run is anywhere.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
     for (let index = 0; index < size; index++) {
-      // The worker loads this TypeScript module through tsx, as the CLI does (no build step).
-      const bootstrap = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)}))`;
       const worker = new Worker(bootstrap, { eval: true });
       worker.on('message', (message: { id: number; result?: string | Uint8Array; error?: string }) => {
         const pending = this.waiting.get(message.id)!;
@@ -32,12 +35,16 @@ export class RenderPool {
         if (message.error !== undefined) pending.reject(new Error(message.error));
         else pending.resolve(typeof message.result === 'string' ? message.result : Buffer.from(message.result!));
       });
-      worker.on('error', (error) => {
-        for (const pending of this.waiting.values()) pending.reject(error);
-        this.waiting.clear();
-      });
+      worker.on('error', (error) => this.failAll(error));
+      // A worker that stops before close() leaves no task of the build to wait for forever.
+      worker.on('exit', (code) => this.failAll(new Error(`a render worker stopped (exit code ${code})`)));
       this.workers.push(worker);
     }
+  }
+
+  private failAll(error: Error): void {
+    for (const pending of this.waiting.values()) pending.reject(error);
+    this.waiting.clear();
   }
 
   private run(task: Task): Promise<string | Buffer> {
