@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
+import { csvLayout, lineFrom, linesAt, writeRemainder, type CsvLayout } from './csv-input.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -109,7 +110,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       try {
         if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson or .parquet, optionally .gz)');
         if (!(await fs.pathExists(input.path))) throw new Error('file not found');
-        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex);
+        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch);
       } catch (error) {
         const reason = firstLine((error as Error).message);
         summary.unreadable.push({ path: input.path, reason });
@@ -180,48 +181,148 @@ function firstLine(text: string): string {
 
 /**
  * Checks the file's records into staged_legs (through the staged_raw view the checked_legs model
- * reads), and lines too malformed to be records into staged_rejects.
+ * reads), and records too malformed to be read into staged_rejects.
  */
-async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number): Promise<void> {
+async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number, scratch: string): Promise<void> {
   const check = async (records: string) => {
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
-    // Rows keep their order (preserve_insertion_order), so a record's number in its file is its
-    // rowid past the file's first one: no window over the whole file, which would hold it in memory.
-    // The file's source is kept here once, not on each of its records (10M staged legs spill less).
-    await warehouse.run(`DELETE FROM staged_files WHERE file_index = ${fileIndex}; INSERT INTO staged_files SELECT ${fileIndex}, count(*), ${sqlString(source)} FROM staged_legs`);
     await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
   };
   if (format === 'jsonl') {
     // DuckDB's JSON reader is fast but refuses a whole file for one malformed line; then the
     // file is read line by line so that the bad lines are quarantined and the rest loads.
     await check(jsonRecordsQuery(path, fileIndex)).catch(() => check(jsonLinesQuery(path, fileIndex)));
-    return;
+  } else if (format === 'parquet') {
+    await check(await parquetRecordsQuery(warehouse, path, fileIndex));
+  } else {
+    // A file fails whole: what it staged before failing goes too.
+    await stageCsv(warehouse, path, source, fileIndex, scratch, check)
+      .catch(async (error: unknown) => {
+        await warehouse.run(`DELETE FROM staged_legs WHERE file_index = ${fileIndex}`);
+        throw error;
+      });
   }
-  await check(await tabularRecordsQuery(warehouse, format, path, fileIndex));
-  if (format !== 'csv') return;
-  // Lines the CSV reader itself could not split into the header's columns.
-  await warehouse.run(`
-    INSERT INTO staged_rejects
-    SELECT ${sqlString(source)}, 'line ' || line, any_value(csv_line), 'malformed CSV line: ' || string_agg(DISTINCT error_message, '; ')
-    FROM csv_rejects GROUP BY line`);
-  await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
+  // Rows keep their order (preserve_insertion_order), so a record's number in its file is its
+  // rowid past the file's first one: no window over the whole file, which would hold it in memory.
+  // The file's source is kept here once, not on each of its records (10M staged legs spill less).
+  await warehouse.run(`INSERT INTO staged_files SELECT ${fileIndex}, min(rowid), ${sqlString(source)} FROM staged_legs WHERE file_index = ${fileIndex}`);
+}
+
+/** Columns a canonical CSV or Parquet file may hold: the fields, and a record's own source and location. */
+const FILE_FIELDS: readonly string[] = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD];
+
+interface MalformedRecord {
+  /** The record's number in the file, counting every record the reader met. */
+  record: number;
+  /** Where its first line starts, in bytes of the (decompressed, UTF-8) file. */
+  position: number;
+  text: string;
+  reason: string;
 }
 
 /**
- * JSONL records as text, in the columns of STAGED_RAW_COLUMNS. staged_records numbers them and,
- * unless a record names its own (SOURCE_FIELD), gives them their file's source from staged_files.
+ * A CSV file, read by DuckDB in the layout csvLayout found. Records the reader cannot split into
+ * the header's columns are quarantined with their line. A quote that is never closed would take
+ * the rest of the file into one field: its line is quarantined and the file is read again from
+ * the next line, so one bad quote costs one record, not the records after it.
  */
-function jsonRecordsQuery(path: string, fileIndex: number): string {
-  const columns = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
-  return `
-    SELECT
-      ${SOURCE_FIELD} AS source, ${LOCATION_FIELD} AS location,
-      ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number, CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error,
-      ${LEG_FIELDS.join(', ')}
-    FROM read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})`;
+async function stageCsv(
+  warehouse: Warehouse, path: string, source: string, fileIndex: number, scratch: string, check: (records: string) => Promise<void>,
+): Promise<void> {
+  const layout = await csvLayout(path, FILE_FIELDS, join(scratch, `file-${fileIndex}.csv`));
+  const malformed: MalformedRecord[] = [];
+  // The part of the file being read: from `start` on, after a copy of the header (`headerBytes`).
+  let part = { path: layout.path, headerBytes: 0, start: 0, recordsBefore: 0 };
+  for (let index = 1; ; index += 1) {
+    const [{ before }] = await warehouse.rows<{ before: bigint }>('SELECT coalesce(max(rowid), -1) AS before FROM staged_legs') as [{ before: bigint }];
+    await check(csvRecordsQuery(part.path, layout, fileIndex));
+    const rejects = await warehouse.rows<{ line: bigint; position: bigint; text: string; runaway: boolean; reason: string }>(`
+      SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
+        bool_or(error_message ILIKE '%unterminated quote%' OR contains(trim(csv_line, chr(10) || chr(13)), chr(10))) AS runaway,
+        CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
+          THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.columnCount}'
+          ELSE string_agg(DISTINCT error_message, '; ')
+        END AS reason
+      FROM csv_rejects GROUP BY line ORDER BY line`);
+    await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
+    // DuckDB's line position is 1-based, and on a CRLF file it points at the previous line's LF.
+    const inFile = (reject: { position: bigint; text: string }) =>
+      Number(reject.position) - 1 + (reject.text.startsWith('\n') ? 1 : 0) - part.headerBytes + part.start;
+    const runaway = rejects.findIndex((reject) => reject.runaway);
+    for (const reject of runaway < 0 ? rejects : rejects.slice(0, runaway)) {
+      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^\r?\n|\r?\n$/g, ''), reason: reject.reason });
+    }
+    if (runaway < 0) break;
+    const reject = rejects[runaway]!;
+    // The records the reader found after it were read inside its field, or are read again below.
+    const readBefore = Number(reject.line) - 2 - runaway;
+    await warehouse.run(`DELETE FROM staged_legs WHERE rowid IN (SELECT rowid FROM staged_legs WHERE rowid > ${before} ORDER BY rowid OFFSET ${readBefore})`);
+    const start = inFile(reject);
+    const { text, next } = await lineFrom(layout.path, start);
+    const record = part.recordsBefore + Number(reject.line) - 1;
+    malformed.push({ record, position: start, text, reason: 'a quote opened on this line is never closed; the lines after it are read as records of their own' });
+    if (next === null) break;
+    const rest = join(scratch, `file-${fileIndex}.part-${index + 1}.csv`);
+    await writeRemainder(layout.path, layout.header, next, rest);
+    part = { path: rest, headerBytes: layout.header.length, start: next, recordsBefore: record };
+  }
+  if (!malformed.length) return;
+  const lines = await linesAt(layout.path, malformed.map((m) => m.position));
+  // Records after a malformed one: their number counts it (`row N` is the file's N-th record).
+  await warehouse.run(`
+    UPDATE staged_legs SET row_number = numbered.row_number
+    FROM (
+      SELECT s.load_order, s.good + coalesce(g.skipped, 0) AS row_number
+      FROM (SELECT rowid AS load_order, row_number() OVER (ORDER BY rowid) AS good FROM staged_legs WHERE file_index = ${fileIndex}) s
+      ASOF LEFT JOIN (
+        SELECT record - skipped AS good_before, max(skipped) AS skipped
+        FROM (SELECT record, row_number() OVER (ORDER BY record) AS skipped FROM (SELECT unnest(from_json($1, '["BIGINT"]')) AS record))
+        GROUP BY good_before
+      ) g ON s.good > g.good_before
+    ) numbered
+    WHERE staged_legs.rowid = numbered.load_order`,
+  [JSON.stringify(malformed.map((m) => m.record))]);
+  await warehouse.run(`
+    INSERT INTO staged_rejects
+    SELECT ${sqlString(source)}, 'line ' || m.line, m.text, 'malformed CSV line: ' || m.reason
+    FROM (SELECT unnest(from_json($1, '[{"line":"BIGINT","text":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) m`,
+  [JSON.stringify(malformed.map((m) => ({ line: lines.get(m.position), text: m.text, reason: m.reason })))]);
 }
 
-/** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in jsonRecordsQuery. */
+/** DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by position. */
+function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): string {
+  const columns = Array.from({ length: layout.columnCount }, (_, index) => `'c${index}': 'VARCHAR'`).join(', ');
+  const column = (field: string) => (layout.fieldColumns.has(field) ? `c${layout.fieldColumns.get(field)}` : 'CAST(NULL AS VARCHAR)');
+  return recordsQuery(column, fileIndex, `read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = {${columns}},
+    delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES},
+    store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`);
+}
+
+/** Parquet records as text, by column name. */
+async function parquetRecordsQuery(warehouse: Warehouse, path: string, fileIndex: number): Promise<string> {
+  const reader = `read_parquet(${sqlString(path)})`;
+  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
+  return recordsQuery((field) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'), fileIndex, reader);
+}
+
+/**
+ * A file's records in the columns of STAGED_RAW_COLUMNS; staged_records numbers them and, unless
+ * a record names its own (SOURCE_FIELD), gives them their file's source from staged_files.
+ */
+function recordsQuery(column: (field: string) => string, fileIndex: number, reader: string): string {
+  return `
+    SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
+      CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ')}
+    FROM ${reader}`;
+}
+
+/** JSONL records as text, by field name. */
+function jsonRecordsQuery(path: string, fileIndex: number): string {
+  const columns = FILE_FIELDS.map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
+  return recordsQuery((field) => field, fileIndex, `read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})`);
+}
+
+/** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in recordsQuery. */
 function jsonLinesQuery(path: string, fileIndex: number): string {
   const lines = `read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
   const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
@@ -249,21 +350,6 @@ function jsonLinesQuery(path: string, fileIndex: number): string {
  * (docs/benchmarks.md).
  */
 const CSV_BUFFER_BYTES = 32_000_000;
-
-/** CSV or Parquet records as text, numbered and given their source as in jsonRecordsQuery. */
-async function tabularRecordsQuery(warehouse: Warehouse, format: 'csv' | 'parquet', path: string, fileIndex: number): Promise<string> {
-  const file = sqlString(path);
-  const reader = format === 'csv'
-    ? `read_csv(${file}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES}, store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`
-    : `read_parquet(${file})`;
-  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
-  const column = (field: string) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)');
-  const fields = LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ');
-  return `
-    SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
-      CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${fields}
-    FROM ${reader}`;
-}
 
 async function stageRejections(warehouse: Warehouse, rejections: Rejection[]): Promise<void> {
   if (!rejections.length) return;

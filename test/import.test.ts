@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { exportTable } from '../pipeline/export.ts';
@@ -330,10 +331,67 @@ describe('bad input', () => {
     expect(summary).toMatchObject({ loaded: 4, rejected: 3 });
     const rejected = await query<{ source: string; location: string; reason: string; raw_payload: string }>(warehouse, 'SELECT source, location, reason, raw_payload FROM rejected_legs ORDER BY source, location');
     expect(rejected).toEqual([
-      { source: csv, location: 'line 3', reason: expect.stringMatching(/^malformed CSV line: .*Expected Number of Columns: 7 Found: 8/), raw_payload: 'vivo,2,inbound,answered,2026-11-20T10:00:00Z,11987654321,a1,extra' },
+      { source: csv, location: 'line 3', reason: 'malformed CSV line: the line has 8 fields where the header has 7', raw_payload: 'vivo,2,inbound,answered,2026-11-20T10:00:00Z,11987654321,a1,extra' },
       { source: jsonl, location: 'line 3', reason: 'line is not a JSON object', raw_payload: '{"operator": "vivo", "call_id": ' },
       { source: jsonl, location: 'line 4', reason: 'line is not a JSON object', raw_payload: '[1, 2]' },
     ]);
+  });
+
+  it('reads past a quote that never closes, numbers records after malformed ones, and names the lines of the file, in any CSV dialect', async () => {
+    const header = ['operator', 'call_id', 'direction', 'status', 'started_at', 'agent_id', 'reason'];
+    const at = (call: number) => `2026-11-20T1${call}:00:00Z`;
+    // Records: 1 and 2 (a reason over two lines) are fine, 3 lacks fields, 4 is fine, 5 opens a
+    // quote it never closes, 6 and 7 are fine. Lines: 1 header, 2, 3-4, 5, 6, 7, 8, 9.
+    const records = [
+      ['vivo', 'r1', 'inbound', 'answered', at(1), 'a1', 'Cobrança'],
+      ['vivo', 'r2', 'inbound', 'answered', at(2), 'a1', '"Sem sinal\ndesde ontem"'],
+      ['vivo', 'r3', 'inbound'],
+      ['vivo', 'r4', 'inbound', 'answered', at(4), 'a1', 'Cobrança'],
+      ['vivo', 'r5', 'inbound', 'answered', at(5), 'a1', '"Ana, "a gerente'],
+      ['vivo', 'r6', 'inbound', 'answered', at(6), 'a1', 'Cobrança'],
+      ['vivo', 'r7', 'inbound', 'answered', at(7), 'a1', 'Cobrança'],
+    ];
+    const text = (delimiter: string, newline: string, names: string[]) =>
+      [names, ...records].map((fields) => fields.join(delimiter).replaceAll('\n', newline)).join(newline) + newline;
+    const dir = await scratchDir();
+    const plain = text(',', '\n', header);
+    const files = {
+      'plain.csv': Buffer.from(plain),
+      // A pt-BR spreadsheet: byte-order mark, CRLF, ';', a header in capitals.
+      'excel.csv': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text(';', '\r\n', header.map((name) => name.toUpperCase())))]),
+      'plain.csv.gz': gzipSync(plain),
+      'windows-1252.csv': Buffer.from(plain, 'latin1'),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const file = join(dir, name);
+      await writeFile(file, bytes);
+      const warehouse = join(dir, `${name}.duckdb`);
+      expect(await importInto(warehouse, [file]), name).toMatchObject({ read: 7, loaded: 5, rejected: 2 });
+      const legs = await query<{ call_id: string; location: string; reason: string }>(warehouse, 'SELECT call_id, location, reason FROM legs ORDER BY call_id');
+      expect(legs, name).toEqual([
+        { call_id: 'r1', location: 'row 1', reason: 'Cobrança' },
+        { call_id: 'r2', location: 'row 2', reason: name === 'excel.csv' ? 'Sem sinal\r\ndesde ontem' : 'Sem sinal\ndesde ontem' },
+        { call_id: 'r4', location: 'row 4', reason: 'Cobrança' },
+        { call_id: 'r6', location: 'row 6', reason: 'Cobrança' },
+        { call_id: 'r7', location: 'row 7', reason: 'Cobrança' },
+      ]);
+      const rejected = await query<{ location: string; reason: string; raw_payload: string }>(warehouse, 'SELECT location, reason, raw_payload FROM rejected_legs ORDER BY location');
+      const delimiter = name === 'excel.csv' ? ';' : ',';
+      expect(rejected, name).toEqual([
+        { location: 'line 5', reason: 'malformed CSV line: the line has 3 fields where the header has 7', raw_payload: records[2]!.join(delimiter) },
+        { location: 'line 7', reason: 'malformed CSV line: a quote opened on this line is never closed; the lines after it are read as records of their own', raw_payload: records[4]!.join(delimiter) },
+      ]);
+    }
+  });
+
+  it('refuses a CSV file whose first line names no field, and loads nothing from it', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const file = join(dir, 'no-header.csv');
+    await writeFile(file, 'vivo,r1,inbound,answered,2026-11-20T10:00:00Z,a1\nvivo,r2,inbound,answered,2026-11-20T11:00:00Z,a1\n');
+    const summary = await importLegs({ warehouse, config: config(), files: [{ path: file }], io: memoryIo(FIXED_NOW) });
+    expect(summary).toMatchObject({ read: 0, loaded: 0, rejected: 0 });
+    expect(summary.unreadable).toEqual([{ path: file, reason: expect.stringContaining('the first line names none of the call-leg fields') }]);
   });
 
   it('keeps the source and location a record carries in its file (CSV, Parquet), e.g. a queue_log line', async () => {

@@ -1,0 +1,163 @@
+/**
+ * What staging needs from a CSV file before and after DuckDB's reader runs on it: its layout
+ * (encoding, delimiter, which column holds which field), and, for the rare malformed record,
+ * where it stands in the file and the file from the line after it. Bytes are those of the
+ * decompressed file (`.gz` is read through gunzip, as DuckDB reads it).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+
+/** Bytes read to decide a file's encoding and header: Windows-1252 exports show accents early. */
+const SNIFF_BYTES = 1 << 20;
+
+const DELIMITERS = [',', ';', '\t', '|'] as const;
+
+export interface CsvLayout {
+  /** A UTF-8 file as DuckDB reads it; a Windows-1252 one has been converted to such a copy. */
+  path: string;
+  /** The file's encoding as found, for the log. */
+  encoding: 'utf-8' | 'windows-1252';
+  delimiter: (typeof DELIMITERS)[number];
+  /** The header's column count, and the column (0-based) of each field it names. */
+  columnCount: number;
+  fieldColumns: Map<string, number>;
+  /** The header line's bytes (UTF-8, no byte-order mark) and its line ending, to head a remainder. */
+  header: Buffer;
+}
+
+function open(path: string, start = 0): Readable {
+  if (!/\.gz$/i.test(path)) return createReadStream(path, { start });
+  const stream = createReadStream(path).pipe(createGunzip());
+  return start === 0 ? stream : stream.pipe(skipBytes(start));
+}
+
+function skipBytes(count: number): Transform {
+  let skipped = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const skip = Math.min(count - skipped, chunk.length);
+      skipped += skip;
+      done(null, skip < chunk.length ? chunk.subarray(skip) : undefined);
+    },
+  });
+}
+
+async function head(path: string, bytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const stream = open(path);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length >= bytes) break;
+  }
+  stream.destroy();
+  return Buffer.concat(chunks);
+}
+
+function validUtf8(bytes: Buffer): boolean {
+  try {
+    // A character cut by the end of the sample is not an error: `stream` keeps it pending.
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const normalName = (name: string) => name.trim().toLowerCase();
+
+/**
+ * The layout of a canonical CSV file: the header names fields in any order and letter case; the
+ * delimiter is the one whose header names the most fields (Brazilian spreadsheets write `;`).
+ * A file whose first line names no field at all is refused: its records cannot be told apart.
+ * Bytes that are not UTF-8 in the first megabyte mean a Windows-1252 export, converted to UTF-8
+ * at `converted` so that DuckDB, the quarantine and the warehouse see the same text.
+ */
+export async function csvLayout(path: string, fields: readonly string[], converted: string): Promise<CsvLayout> {
+  let sample = await head(path, SNIFF_BYTES);
+  let encoding: CsvLayout['encoding'] = 'utf-8';
+  if (!validUtf8(sample)) {
+    encoding = 'windows-1252';
+    await pipeline(open(path), iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), createWriteStream(converted));
+    path = converted;
+    sample = await head(path, SNIFF_BYTES);
+  }
+  const bom = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf ? 3 : 0;
+  const newline = sample.indexOf(0x0a, bom);
+  const header = sample.subarray(bom, newline < 0 ? sample.length : newline + 1);
+  const headerLine = header.toString('utf8').replace(/\r?\n$/, '');
+  let best: { delimiter: CsvLayout['delimiter']; names: string[]; matched: number } | undefined;
+  for (const delimiter of DELIMITERS) {
+    let names: string[];
+    try {
+      names = (parse(headerLine, { delimiter, relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+    } catch {
+      continue;
+    }
+    const matched = names.filter((name) => fields.includes(normalName(name))).length;
+    if (!best || matched > best.matched) best = { delimiter, names, matched };
+  }
+  if (!best || best.matched === 0) {
+    const shown = headerLine.length > 80 ? `${headerLine.slice(0, 77)}...` : headerLine;
+    throw new Error(`the first line names none of the call-leg fields (${fields.slice(0, 5).join(', ')}, ...): it reads "${shown}"; a canonical CSV file starts with a header line`);
+  }
+  const fieldColumns = new Map<string, number>();
+  best.names.forEach((name, column) => {
+    const field = normalName(name);
+    if (fields.includes(field) && !fieldColumns.has(field)) fieldColumns.set(field, column);
+  });
+  return { path, encoding, delimiter: best.delimiter, columnCount: best.names.length, fieldColumns, header: Buffer.concat([header, header.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')]) };
+}
+
+/** The 1-based line of each byte position (0-based; a line's own line feed is on it), in one pass. */
+export async function linesAt(path: string, positions: readonly number[]): Promise<Map<number, number>> {
+  const wanted = [...new Set(positions)].sort((a, b) => a - b);
+  const lines = new Map<number, number>();
+  let next = 0;
+  let offset = 0;
+  let line = 1;
+  const stream = open(path);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for (let at = chunk.indexOf(0x0a); next < wanted.length; at = chunk.indexOf(0x0a, at + 1)) {
+      const lastOnLine = at < 0 ? offset + chunk.length - 1 : offset + at;
+      while (next < wanted.length && wanted[next]! <= lastOnLine) lines.set(wanted[next++]!, line);
+      if (at < 0) break;
+      line += 1;
+    }
+    offset += chunk.length;
+    if (next === wanted.length) break;
+  }
+  stream.destroy();
+  while (next < wanted.length) lines.set(wanted[next++]!, line);
+  return lines;
+}
+
+/** The line that starts at `start` (without its line ending) and where the next one starts (null at the end). */
+export async function lineFrom(path: string, start: number): Promise<{ text: string; next: number | null }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const stream = open(path, start);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const newline = chunk.indexOf(0x0a);
+    if (newline >= 0) {
+      chunks.push(chunk.subarray(0, newline));
+      stream.destroy();
+      return { text: Buffer.concat(chunks).toString('utf8').replace(/\r$/, ''), next: start + length + newline + 1 };
+    }
+    chunks.push(chunk);
+    length += chunk.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8').replace(/\r$/, ''), next: null };
+}
+
+/** A CSV file made of `header` and the bytes of `path` from `start` on. */
+export async function writeRemainder(path: string, header: Buffer, start: number, out: string): Promise<void> {
+  const target = createWriteStream(out);
+  target.write(header);
+  await pipeline(open(path, start), target);
+}
