@@ -145,6 +145,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     await warehouse.run("SET disabled_optimizers = 'build_side_probe_side'");
     await warehouse.runModel('legs_table');
     await warehouse.runModel('legs');
+    await warnOfFutureLegs(warehouse, io);
     await releaseStaging(warehouse);
     await buildContacts(warehouse, config, io, request.legsPerChunk);
     await warehouse.run('RESET disabled_optimizers');
@@ -169,6 +170,19 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
   io.log(`import: read ${summary.read}, loaded ${summary.loaded}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`
     + (summary.unreadable.length ? `, unreadable files ${summary.unreadable.length}` : ''));
   return summary;
+}
+
+/**
+ * Legs of this load that start after its clock are kept (SPEC §1 takes any timestamp) but named:
+ * a wrong clock or a typo at the source (`2099`, `9999-12-31`) moves the watermark with them.
+ */
+async function warnOfFutureLegs(warehouse: Warehouse, io: Io): Promise<void> {
+  const [future] = await warehouse.rows<{ legs: bigint; latest: string; place: string }>(`
+    SELECT count(*) AS legs, CAST(max(started_at) AS VARCHAR) AS latest, arg_max(source || ', ' || location, started_at) AS place
+    FROM legs_next WHERE batch_id = getvariable('batch_id') AND started_at > $1::TIMESTAMPTZ`, [io.now().toISOString()]);
+  if (future && future.legs > 0n) {
+    io.log(`import: ${future.legs} leg(s) start after now, the latest at ${future.latest} (${future.place}): kept as given; check the source's clock`);
+  }
 }
 
 /** Optional fields of a canonical record (JSONL, CSV or Parquet) that override its source and location in rejected_legs. */

@@ -15,7 +15,7 @@ import { barSpec, trendSpec, type ChartText } from './render/charts.ts';
 import { openSiteDb, runKpiModels } from './render/db.ts';
 import { tableCsv } from './render/exports.ts';
 import { BUCKET_LABELS, CAUSE_LABELS, formatDate, formatDateTime } from './render/format.ts';
-import { addDays, buildPeriods, datesOf, localDate, type Period } from './render/periods.ts';
+import { addDays, buildPeriods, dataEnd, datesOf, localDate, type Period } from './render/periods.ts';
 import { resolveSecret } from './render/privacy.ts';
 import {
   dailyKpis, groupKpis, listedCallbacks, operatorsOf, reasonCauses, registerPeriods, returningCustomers, warehouseMeta,
@@ -70,7 +70,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
   const pool = new RenderPool(options.workers);
   let counts = { pages: 0, files: 0 };
   try {
-    const data = await loadSiteData(options.warehouse, config);
+    const data = await loadSiteData(options.warehouse, config, io);
     const secret = await resolveSecret(options.warehouse, options.secret);
     io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms${data.kpiRebuilt ? ', KPI tables were stale and rebuilt' : ''})`);
     const runs = await recentRuns(options.warehouse);
@@ -88,14 +88,17 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
   return counts;
 }
 
-async function loadSiteData(warehouse: string, config: Config): Promise<SiteData> {
+async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<SiteData> {
   if (!(await fs.pathExists(warehouse))) throw new Error(`warehouse not found: ${warehouse}`);
   const db = await openSiteDb(warehouse, config.timezone);
   try {
     const kpiRebuilt = await runKpiModels(db);
     const meta = await warehouseMeta(db);
     if (!meta.watermark) throw new Error('warehouse has no watermark: import data first');
-    const watermark = new Date(meta.watermark);
+    const watermark = dataEnd(meta.watermark, io.now());
+    if (watermark.getTime() !== new Date(meta.watermark).getTime()) {
+      io.log(`build-site: the latest leg starts after this build (${meta.watermark}): the dashboard ends now; find the leg with SELECT * FROM legs ORDER BY started_at DESC LIMIT 1`);
+    }
     const lastDay = localDate(watermark, config.timezone);
     const periods = buildPeriods(lastDay, config.site);
     await registerPeriods(db, periods);

@@ -23,8 +23,8 @@ import { svgToPng } from './report/png.ts';
 export interface WrittenReport { report: DayReport; composed: ComposedReport; charts: ReportChart[]; folder: string }
 
 /** Renders a day's report from the warehouse into its archive folder, replacing it whole. */
-export async function writeDayReport(warehouse: string, date: string, config: Config): Promise<WrittenReport> {
-  const report = await readDayReport(warehouse, date, config);
+export async function writeDayReport(warehouse: string, date: string, config: Config, now: Date): Promise<WrittenReport> {
+  const report = await readDayReport(warehouse, date, config, now);
   const charts = await reportCharts(report);
   const composed = composeReport(report, charts, config.schedule.siteUrl);
   const folder = join(reportsRootOf(warehouse), date);

@@ -111,7 +111,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     const { writeDayReport, deliverReport } = await import('./report.ts');
     const written = new Map<string, Awaited<ReturnType<typeof writeDayReport>>>();
     await stage('reports', EXIT.reportFailed, async () => {
-      for (const date of record.dates) written.set(date, await writeDayReport(warehouse, date, config));
+      for (const date of record.dates) written.set(date, await writeDayReport(warehouse, date, config, io.now()));
     });
     await stage('site', EXIT.siteFailed, async () => {
       const { buildSite } = await import('./render.ts');
@@ -120,7 +120,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     const emailDate = request.emailDate;
     if (emailDate) {
       await stage('email', EXIT.reportFailed, async () => {
-        const report = written.get(emailDate) ?? (await writeDayReport(warehouse, emailDate, config));
+        const report = written.get(emailDate) ?? (await writeDayReport(warehouse, emailDate, config, io.now()));
         await deliverReport(report, config, warehouse, io, request.env);
       });
     }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../pipeline/io.ts';
+import { importLegs } from '../pipeline/load.ts';
 import { agentSlug, buildSite } from '../pipeline/render.ts';
 import { config, FIXED_NOW, importInto, leg, scratchDir, writeCsv } from './helpers.ts';
 
@@ -38,5 +39,24 @@ describe('build-site over an imported warehouse', () => {
       const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
       for (const number of ['98765-4321', '987654321', '4155552671']) expect(text, entry.name).not.toContain(number);
     }
+  });
+
+  it('keeps a leg dated in the far future, names it at import, and ends the dashboard at the build instead', async () => {
+    const dir = await scratchDir();
+    const csv = await writeCsv(join(dir, 'legs.csv'), [
+      leg({ call_id: 'c1', protocol: 'A1', started_at: '2026-11-20T13:00:00Z' }),
+      // 9999-12-31 is a common stand-in for "no date"; here it reached a timestamp.
+      leg({ call_id: 'typo', protocol: 'A2', started_at: '9999-12-31T23:59:59' }),
+    ]);
+    const warehouse = join(dir, 'warehouse.duckdb');
+    const io = memoryIo(FIXED_NOW);
+    expect(await importLegs({ warehouse, config: config(), files: [{ path: csv }], io })).toMatchObject({ loaded: 2, rejected: 0 });
+    expect(io.lines).toContain(`import: 1 leg(s) start after now, the latest at 9999-12-31 23:59:59-03 (${csv}, row 2): kept as given; check the source's clock`);
+
+    const out = join(dir, 'site');
+    await buildSite({ warehouse, out, config: config(), io, secret: 'import-secret', workers: 0 });
+    expect(io.lines).toContainEqual(expect.stringMatching(/^build-site: the latest leg starts after this build \(10000-01-01T02:59:59/));
+    const overview = await readFile(join(out, 'index.html'), 'utf8');
+    expect(overview).toMatch(/Dados até <strong>27\/11\/2026 06:00<\/strong>/);
   });
 });

@@ -32,6 +32,17 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
+/**
+ * Where the data ends for the dashboard and the reports: the watermark (SPEC §4), unless it lies
+ * after `now` — a leg dated in the future by a wrong clock or a typo (`2099`, `9999-12-31`, which
+ * no date can even show) — then `now`, so that one such leg cannot move every period past the
+ * data. The warehouse keeps the watermark as it is; the import warns about such legs.
+ */
+export function dataEnd(watermark: string, now: Date): Date {
+  const instant = new Date(watermark);
+  return Number.isNaN(instant.getTime()) || instant > now ? now : instant;
+}
+
 /** The local calendar date of an instant in the center's time zone. */
 export function localDate(instant: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.

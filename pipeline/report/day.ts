@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { openSiteDb, runKpiModels } from '../render/db.ts';
-import { addDays, datesOf, localDate } from '../render/periods.ts';
+import { addDays, dataEnd, datesOf, localDate } from '../render/periods.ts';
 import { dailyKpis, groupKpis, registerPeriods, warehouseMeta, type GroupRow } from '../render/queries.ts';
 import { kpisOf, type Kpis } from '../render/views.ts';
 
@@ -25,7 +25,7 @@ export interface TeamLine { team: string; supervisor: string | null; contacts: n
 const TREND_DAYS = 14;
 const RANKED_TEAMS = 3;
 
-export async function readDayReport(warehouse: string, date: string, config: Config): Promise<DayReport> {
+export async function readDayReport(warehouse: string, date: string, config: Config, now: Date): Promise<DayReport> {
   const db = await openSiteDb(warehouse, config.timezone);
   try {
     await runKpiModels(db);
@@ -41,7 +41,7 @@ export async function readDayReport(warehouse: string, date: string, config: Con
     const since = addDays(date, 1 - TREND_DAYS);
     const daily = new Map((await dailyKpis(db, 'center', since, true)).filter((row) => row.local_date <= date).map((row) => [row.local_date, row]));
     const windowDays = Number(meta.callback_window_days ?? config.callbackWindowDays);
-    const lastDay = meta.watermark ? localDate(new Date(meta.watermark), config.timezone) : date;
+    const lastDay = meta.watermark ? localDate(dataEnd(meta.watermark, now), config.timezone) : date;
     const provisionalFrom = addDays(lastDay, -windowDays);
     return {
       date,
