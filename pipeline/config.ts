@@ -73,7 +73,8 @@ export async function loadConfig(path?: string): Promise<Config> {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Windows Notepad starts a UTF-8 file with a byte-order mark, which JSON does not allow.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }

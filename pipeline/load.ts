@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { csvLayout, lineFrom, linesAt, writeRemainder, type CsvLayout } from './csv-input.ts';
+import { csvLayout, gzipDamage, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -108,7 +108,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
     // without aborting the load.
     for (const [fileIndex, input] of inputs.entries()) {
       try {
-        if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson or .parquet, optionally .gz)');
+        if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson, .json or .parquet, optionally .gz)');
         if (!(await fs.pathExists(input.path))) throw new Error('file not found');
         await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch);
       } catch (error) {
@@ -216,6 +216,11 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
         throw error;
       });
   }
+  const damage = /\.gz$/i.test(path) ? await gzipDamage(path) : null;
+  if (damage) {
+    await warehouse.run(`INSERT INTO staged_rejects VALUES (${sqlString(source)}, 'end of file', NULL, ${sqlString(
+      `the compressed file is cut short (${damage}): the records after the last one read are missing; copy the whole file again and re-import it`)})`);
+  }
   // Rows keep their order (preserve_insertion_order), so a record's number in its file is its
   // rowid past the file's first one: no window over the whole file, which would hold it in memory.
   // The file's source is kept here once, not on each of its records (10M staged legs spill less).
@@ -312,11 +317,26 @@ function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): st
     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`);
 }
 
-/** Parquet records as text, by column name. */
+/**
+ * Parquet records as text, by column name. Two writers' habits are undone: text stored as bare
+ * bytes (older Spark and Hive) is read as UTF-8, and a whole number stored as a float (pandas,
+ * for a column with gaps) loses its `.0`, so that a phone number `11987654321.0` keeps its key.
+ */
 async function parquetRecordsQuery(warehouse: Warehouse, path: string, fileIndex: number): Promise<string> {
   const reader = `read_parquet(${sqlString(path)})`;
-  const columns = new Set((await warehouse.rows<{ column_name: string }>(`DESCRIBE SELECT * FROM ${reader}`)).map((row) => row.column_name));
-  return recordsQuery((field) => (columns.has(field) ? `CAST("${field}" AS VARCHAR)` : 'CAST(NULL AS VARCHAR)'), fileIndex, reader);
+  const types = new Map((await warehouse.rows<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader}`))
+    .map((row) => [row.column_name, row.column_type]));
+  return recordsQuery((field) => {
+    const column = `"${field}"`;
+    switch (types.get(field)) {
+      case undefined: return 'CAST(NULL AS VARCHAR)';
+      case 'BLOB': return `coalesce(TRY(decode(${column})), CAST(${column} AS VARCHAR))`;
+      case 'FLOAT':
+      case 'DOUBLE':
+        return `CASE WHEN ${column} = trunc(${column}) AND abs(${column}) < 1e15 THEN CAST(CAST(${column} AS BIGINT) AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
+      default: return `CAST(${column} AS VARCHAR)`;
+    }
+  }, fileIndex, reader);
 }
 
 /**
@@ -330,10 +350,11 @@ function recordsQuery(column: (field: string) => string, fileIndex: number, read
     FROM ${reader}`;
 }
 
-/** JSONL records as text, by field name. */
+/** JSONL records as text, by field name; a `.json` file may also hold one array of them. */
 function jsonRecordsQuery(path: string, fileIndex: number): string {
   const columns = FILE_FIELDS.map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
-  return recordsQuery((field) => field, fileIndex, `read_json(${sqlString(path)}, format = 'newline_delimited', columns = {${columns}})`);
+  const format = /\.json(\.gz)?$/i.test(path) ? 'auto' : 'newline_delimited';
+  return recordsQuery((field) => field, fileIndex, `read_json(${sqlString(path)}, format = '${format}', columns = {${columns}})`);
 }
 
 /** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in recordsQuery. */

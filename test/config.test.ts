@@ -28,6 +28,13 @@ describe('configuration', () => {
     await writeFile(broken, '{ "timezone": ');
     await expect(loadConfig(broken)).rejects.toThrow(/broken\.json is not valid JSON/);
   });
+
+  it('reads a file saved by Windows Notepad, byte-order mark first', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'notepad.json');
+    await writeFile(file, '\uFEFF{ "callbackWindowDays": 3 }');
+    expect((await loadConfig(file)).callbackWindowDays).toBe(3);
+  });
 });
 
 describe('reason categories', () => {

@@ -162,6 +162,23 @@ describe('loading is repeatable', () => {
     expect(await snapshot(parquet)).toEqual(reference);
   });
 
+  it('reads Parquet text stored as bytes and whole numbers stored as floats as their text', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'spark.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    // What older Spark/Hive (bytes for text) and pandas (floats for a number column with gaps) write.
+    await connection.run(`COPY (SELECT 'vivo' AS operator, 'p1' AS call_id, 'inbound' AS direction, 'answered' AS status,
+      '2026-11-20T10:00:00Z' AS started_at, 'a1' AS agent_id, encode('João') AS agent_name, encode('Cobrança') AS reason,
+      CAST(11987654321 AS DOUBLE) AS customer_number, CAST(120 AS DOUBLE) AS talk_seconds, CAST(2.5 AS DOUBLE) AS hold_seconds) TO '${file}' (FORMAT parquet)`);
+    connection.closeSync();
+    const warehouse = join(dir, 'w.duckdb');
+    expect(await importInto(warehouse, [file])).toMatchObject({ read: 1, loaded: 0, rejected: 1 });
+    expect(await query(warehouse, 'SELECT reason FROM rejected_legs')).toEqual([{ reason: 'hold_seconds "2.5" must be a whole number of seconds, 0 or more' }]);
+    expect(JSON.parse((await query<{ raw_payload: string }>(warehouse, 'SELECT raw_payload FROM rejected_legs'))[0]!.raw_payload))
+      .toMatchObject({ agent_name: 'João', reason: 'Cobrança', customer_number: '11987654321', talk_seconds: '120' });
+  });
+
   it('marks every load in warehouse_meta, even one that changes no count under a fixed clock (the KPI tables go stale)', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
@@ -237,6 +254,16 @@ describe('timestamps (SPEC §1)', () => {
     await importInto(warehouse, [await writeCsv(join(dir, 'forms.csv'), forms.map(([text], i) => leg({ call_id: `t${i}`, started_at: text })))]);
     const rows = await query<{ call_id: string; started_at: Date }>(warehouse, 'SELECT call_id, started_at FROM legs ORDER BY CAST(call_id[2:] AS INTEGER)');
     expect(rows.map((row) => row.started_at.toISOString())).toEqual(forms.map(([, instant]) => instant));
+  });
+
+  it('takes offsets under 24 hours, as ISO-8601 and every date library do', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const starts = ['2026-11-20T10:00:00+23:59', '2026-11-20T10:00:00-24:00', '2026-11-20T10:00:00-99:00', '2026-11-20T10:00:00+05:60'];
+    await importInto(warehouse, [await writeCsv(join(dir, 'offsets.csv'), starts.map((started_at, i) => leg({ call_id: `o${i}`, started_at })))]);
+    expect(await query(warehouse, 'SELECT call_id FROM legs')).toEqual([{ call_id: 'o0' }]);
+    expect((await query<{ reason: string }>(warehouse, 'SELECT reason FROM rejected_legs ORDER BY location')).map((row) => row.reason))
+      .toEqual(starts.slice(1).map((start) => `started_at "${start}" is not an ISO-8601 timestamp (e.g. 2026-11-27T09:30:00-03:00)`));
   });
 });
 
@@ -382,6 +409,32 @@ describe('bad input', () => {
         { location: 'line 7', reason: 'malformed CSV line: a quote opened on this line is never closed; the lines after it are read as records of their own', raw_payload: records[4]!.join(delimiter) },
       ]);
     }
+  });
+
+  it('loads what a cut-short .gz file holds and says in the quarantine that the rest is missing', async () => {
+    const dir = await scratchDir();
+    const legs = Array.from({ length: 2000 }, (_, n) => leg({ call_id: `c${n}`, started_at: `2026-11-20T10:${String(n % 60).padStart(2, '0')}:00Z` }));
+    const whole = await readFile(await writeCsv(join(dir, 'legs.csv'), legs));
+    const cut = join(dir, 'legs.csv.gz');
+    const compressed = gzipSync(whole);
+    await writeFile(cut, compressed.subarray(0, Math.floor(compressed.length * 0.6)));
+    const warehouse = join(dir, 'w.duckdb');
+    const summary = await importInto(warehouse, [cut]);
+    expect(summary.loaded).toBeGreaterThan(100);
+    expect(summary.loaded).toBeLessThan(2000);
+    const rejected = await query<{ location: string; reason: string }>(warehouse, `SELECT location, reason FROM rejected_legs WHERE location = 'end of file'`);
+    expect(rejected).toEqual([{ location: 'end of file', reason: expect.stringMatching(/^the compressed file is cut short \(unexpected end of file\): the records after the last one read are missing/) }]);
+  });
+
+  it('reads a .json file holding one array of records, pretty-printed or not', async () => {
+    const dir = await scratchDir();
+    const legs = [leg({ call_id: 'j1', started_at: '2026-11-20T10:00:00Z' }), leg({ call_id: 'j2', started_at: '2026-11-20T11:00:00Z', direction: 'sideways' })];
+    const file = join(dir, 'legs.json');
+    await writeFile(file, JSON.stringify(legs, null, 2));
+    const warehouse = join(dir, 'w.duckdb');
+    expect(await importInto(warehouse, [file])).toMatchObject({ read: 2, loaded: 1, rejected: 1 });
+    expect(await query(warehouse, 'SELECT call_id, location FROM legs')).toEqual([{ call_id: 'j1', location: 'row 1' }]);
+    expect(await query(warehouse, 'SELECT location, reason FROM rejected_legs')).toEqual([{ location: 'row 2', reason: 'direction "sideways" must be inbound or outbound' }]);
   });
 
   it('refuses a CSV file whose first line names no field, and loads nothing from it', async () => {

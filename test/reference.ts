@@ -126,7 +126,7 @@ export function zonedToUtc(wallAsUtcMs: number, timeZone: string): number {
   return second;
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
 
 /** Parses an accepted timestamp (docs/decisions.md) to epoch microseconds; no zone → the center's zone. */
 export function parseTimestamp(text: string, timeZone: string): number {

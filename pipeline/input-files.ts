@@ -1,13 +1,14 @@
 /**
- * What staging needs from a CSV file before and after DuckDB's reader runs on it: its layout
- * (encoding, delimiter, which column holds which field), and, for the rare malformed record,
- * where it stands in the file and the file from the line after it. Bytes are those of the
- * decompressed file (`.gz` is read through gunzip, as DuckDB reads it).
+ * What staging needs from an input file besides DuckDB's readers: a CSV file's layout
+ * (encoding, delimiter, which column holds which field) and, for the rare malformed record,
+ * where it stands in the file and the file from the line after it; whether a `.gz` file is
+ * whole. Bytes are those of the decompressed file (`.gz` is read through gunzip, as DuckDB
+ * reads it).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Transform, Writable, type Readable } from 'node:stream';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 
@@ -31,7 +32,8 @@ export interface CsvLayout {
 
 function open(path: string, start = 0): Readable {
   if (!/\.gz$/i.test(path)) return createReadStream(path, { start });
-  const stream = createReadStream(path).pipe(createGunzip());
+  // What a cut-short file holds, like DuckDB reads it; gzipDamage tells that it is cut.
+  const stream = createReadStream(path).pipe(createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH }));
   return start === 0 ? stream : stream.pipe(skipBytes(start));
 }
 
@@ -160,4 +162,17 @@ export async function writeRemainder(path: string, header: Buffer, start: number
   const target = createWriteStream(out);
   target.write(header);
   await pipeline(open(path, start), target);
+}
+
+/**
+ * Why a gzip file is not whole (cut short by a copy or a download still running), or null.
+ * DuckDB reads such a file up to the cut without a word; the records after it are missing.
+ */
+export async function gzipDamage(path: string): Promise<string | null> {
+  try {
+    await pipeline(createReadStream(path), createGunzip(), new Writable({ write: (_chunk, _encoding, done) => done() }));
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
