@@ -23,8 +23,8 @@ export interface CsvLayout {
   /** The file's encoding as found, for the log. */
   encoding: 'utf-8' | 'windows-1252';
   delimiter: (typeof DELIMITERS)[number];
-  /** The header's column count, and the column (0-based) of each field it names. */
-  columnCount: number;
+  /** The header's names, and the column (0-based) of each field it names. */
+  names: string[];
   fieldColumns: Map<string, number>;
   /** The header line's bytes (UTF-8, no byte-order mark) and its line ending, to head a remainder. */
   header: Buffer;
@@ -113,7 +113,7 @@ export async function csvLayout(path: string, fields: readonly string[], convert
     const field = normalName(name);
     if (fields.includes(field) && !fieldColumns.has(field)) fieldColumns.set(field, column);
   });
-  return { path, encoding, delimiter: best.delimiter, columnCount: best.names.length, fieldColumns, header: Buffer.concat([header, header.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')]) };
+  return { path, encoding, delimiter: best.delimiter, names: best.names, fieldColumns, header: Buffer.concat([header, header.at(-1) === 0x0a ? Buffer.alloc(0) : Buffer.from('\n')]) };
 }
 
 /** The 1-based line of each byte position (0-based; a line's own line feed is on it), in one pass. */

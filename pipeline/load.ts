@@ -259,7 +259,7 @@ async function stageCsv(
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         bool_or(error_message ILIKE '%unterminated quote%' OR contains(trim(csv_line, chr(10) || chr(13)), chr(10))) AS runaway,
         CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
-          THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.columnCount}'
+          THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'
           ELSE string_agg(DISTINCT error_message, '; ')
         END AS reason
       FROM csv_rejects GROUP BY line ORDER BY line`);
@@ -310,11 +310,17 @@ async function stageCsv(
 
 /** DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by position. */
 function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): string {
-  const columns = Array.from({ length: layout.columnCount }, (_, index) => `'c${index}': 'VARCHAR'`).join(', ');
+  const columns = layout.names.map((_, index) => `'c${index}': 'VARCHAR'`).join(', ');
   const column = (field: string) => (layout.fieldColumns.has(field) ? `c${layout.fieldColumns.get(field)}` : 'CAST(NULL AS VARCHAR)');
+  // A file with columns besides the fields keeps them all in a rejected record's raw payload
+  // (checked_legs otherwise rebuilds it from the fields); DuckDB builds it for every record,
+  // so only such files pay for it.
+  const payload = layout.fieldColumns.size < layout.names.length
+    ? `CAST(json_object(${layout.names.map((name, index) => `${sqlString(name)}, c${index}`).join(', ')}) AS VARCHAR)`
+    : undefined;
   return recordsQuery(column, fileIndex, `read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = {${columns}},
     delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES},
-    store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`);
+    store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`, payload);
 }
 
 /**
@@ -343,10 +349,10 @@ async function parquetRecordsQuery(warehouse: Warehouse, path: string, fileIndex
  * A file's records in the columns of STAGED_RAW_COLUMNS; staged_records numbers them and, unless
  * a record names its own (SOURCE_FIELD), gives them their file's source from staged_files.
  */
-function recordsQuery(column: (field: string) => string, fileIndex: number, reader: string): string {
+function recordsQuery(column: (field: string) => string, fileIndex: number, reader: string, payload = 'CAST(NULL AS VARCHAR)'): string {
   return `
     SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
-      CAST(NULL AS VARCHAR) AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ')}
+      ${payload} AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ')}
     FROM ${reader}`;
 }
 

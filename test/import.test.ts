@@ -437,6 +437,18 @@ describe('bad input', () => {
     expect(await query(warehouse, 'SELECT location, reason FROM rejected_legs')).toEqual([{ location: 'row 2', reason: 'direction "sideways" must be inbound or outbound' }]);
   });
 
+  it('keeps every column of a rejected CSV record in its raw payload, also those that are not fields', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'export.csv');
+    await writeFile(file, 'Operator,call_id,direction,status,started_at,agent_id,Nota do supervisor\nvivo,e1,inbound,answered,2026-11-20T10:00:00Z,,ligar de volta\n');
+    const warehouse = join(dir, 'w.duckdb');
+    expect(await importInto(warehouse, [file])).toMatchObject({ loaded: 0, rejected: 1 });
+    const [rejected] = await query<{ raw_payload: string }>(warehouse, 'SELECT raw_payload FROM rejected_legs');
+    expect(JSON.parse(rejected!.raw_payload)).toEqual({
+      Operator: 'vivo', call_id: 'e1', direction: 'inbound', status: 'answered', started_at: '2026-11-20T10:00:00Z', agent_id: null, 'Nota do supervisor': 'ligar de volta',
+    });
+  });
+
   it('refuses a CSV file whose first line names no field, and loads nothing from it', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
