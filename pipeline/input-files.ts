@@ -71,24 +71,28 @@ function validUtf8(bytes: Buffer): boolean {
   }
 }
 
+/**
+ * The file as UTF-8: itself, or, when its first megabyte is not valid UTF-8, a Windows-1252
+ * export (what Excel and dialers on Windows write) converted to UTF-8 at `converted`, so that
+ * DuckDB, the quarantine and the warehouse see the same text.
+ */
+export async function asUtf8(path: string, converted: string): Promise<{ path: string; encoding: 'utf-8' | 'windows-1252' }> {
+  if (validUtf8(await head(path, SNIFF_BYTES))) return { path, encoding: 'utf-8' };
+  await pipeline(open(path), iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), createWriteStream(converted));
+  return { path: converted, encoding: 'windows-1252' };
+}
+
 const normalName = (name: string) => name.trim().toLowerCase();
 
 /**
  * The layout of a canonical CSV file: the header names fields in any order and letter case; the
  * delimiter is the one whose header names the most fields (Brazilian spreadsheets write `;`).
  * A file whose first line names no field at all is refused: its records cannot be told apart.
- * Bytes that are not UTF-8 in the first megabyte mean a Windows-1252 export, converted to UTF-8
- * at `converted` so that DuckDB, the quarantine and the warehouse see the same text.
+ * The file is read as UTF-8 (asUtf8).
  */
-export async function csvLayout(path: string, fields: readonly string[], converted: string): Promise<CsvLayout> {
-  let sample = await head(path, SNIFF_BYTES);
-  let encoding: CsvLayout['encoding'] = 'utf-8';
-  if (!validUtf8(sample)) {
-    encoding = 'windows-1252';
-    await pipeline(open(path), iconv.decodeStream('win1252'), iconv.encodeStream('utf8'), createWriteStream(converted));
-    path = converted;
-    sample = await head(path, SNIFF_BYTES);
-  }
+export async function csvLayout(original: string, fields: readonly string[], converted: string): Promise<CsvLayout> {
+  const { path, encoding } = await asUtf8(original, converted);
+  const sample = await head(path, SNIFF_BYTES);
   const bom = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf ? 3 : 0;
   const newline = sample.indexOf(0x0a, bom);
   const header = sample.subarray(bom, newline < 0 ? sample.length : newline + 1);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { csvLayout, gzipDamage, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -205,7 +205,8 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
   if (format === 'jsonl') {
     // DuckDB's JSON reader is fast but refuses a whole file for one malformed line; then the
     // file is read line by line so that the bad lines are quarantined and the rest loads.
-    await check(jsonRecordsQuery(path, fileIndex)).catch(() => check(jsonLinesQuery(path, fileIndex)));
+    const text = await asUtf8(path, join(scratch, `file-${fileIndex}${extname(path.replace(/\.gz$/i, ''))}`));
+    await check(jsonRecordsQuery(text.path, fileIndex)).catch(() => check(jsonLinesQuery(text.path, fileIndex)));
   } else if (format === 'parquet') {
     await check(await parquetRecordsQuery(warehouse, path, fileIndex));
   } else {

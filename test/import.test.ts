@@ -449,6 +449,15 @@ describe('bad input', () => {
     });
   });
 
+  it('reads a JSONL file written in Windows-1252', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'legs.jsonl');
+    await writeFile(file, Buffer.from(`${JSON.stringify(leg({ call_id: 'w1', started_at: '2026-11-20T10:00:00Z', agent_name: 'João', reason: 'Cobrança' }))}\n`, 'latin1'));
+    const warehouse = join(dir, 'w.duckdb');
+    expect(await importInto(warehouse, [file])).toMatchObject({ loaded: 1, rejected: 0 });
+    expect(await query(warehouse, 'SELECT agent_name, reason FROM legs')).toEqual([{ agent_name: 'João', reason: 'Cobrança' }]);
+  });
+
   it('refuses a CSV file whose first line names no field, and loads nothing from it', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
