@@ -118,6 +118,11 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       }
     }
     await stageRejections(warehouse, request.rejections ?? []);
+    if (inputs.length > 0 && summary.unreadable.length === inputs.length && !request.rejections?.length) {
+      // Nothing could be read at all (a mistyped path, say): no load to record, nothing to rebuild.
+      io.log('import: nothing could be read; the warehouse is unchanged');
+      return summary;
+    }
 
     // From here on no step depends on row order; not keeping it lets big steps use less memory.
     await warehouse.run('SET preserve_insertion_order = false');

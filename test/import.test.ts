@@ -568,6 +568,7 @@ describe('command line', () => {
     const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(nothing.code).toBe(4);
     expect(nothing.stderr).toContain('absent.csv: file not found');
+    expect(await query(warehouse, 'SELECT count(*) AS loads FROM load_batches')).toEqual([{ loads: 1n }]);
 
     // Without files, import reads the file sources of the configuration: here there are none.
     const noSources = await run('node', [...cli, 'import', '--warehouse', warehouse, '--skip-site']).catch((error) => error);
