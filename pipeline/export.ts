@@ -3,6 +3,7 @@ import { dirname, extname } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
+import { isIsoDate } from './extract/time.ts';
 import type { Io } from './io.ts';
 import { openWarehouse, sqlString } from './warehouse.ts';
 
@@ -19,15 +20,15 @@ export interface ExportRequest {
   io: Io;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Writes a warehouse table to CSV or Parquet, atomically (temp file, then rename). */
 export async function exportTable(request: ExportRequest): Promise<number> {
   const format = extname(request.out).toLowerCase();
   if (format !== '.csv' && format !== '.parquet') throw new UsageError(`--out must end in .csv or .parquet, got ${request.out}`);
-  for (const date of [request.from, request.to]) {
-    if (date !== undefined && !DATE.test(date)) throw new UsageError(`dates are YYYY-MM-DD, got ${date}`);
+  for (const [option, date] of [['--from', request.from], ['--to', request.to]] as const) {
+    if (date !== undefined && !isIsoDate(date)) throw new UsageError(`${option} must be a date as YYYY-MM-DD, got "${date}"`);
   }
+  if (request.from && request.to && request.from > request.to) throw new UsageError(`--from ${request.from} is after --to ${request.to}`);
   if (!(await fs.pathExists(request.warehouse))) throw new UsageError(`warehouse ${request.warehouse} does not exist; run rechamadas import first`);
   const warehouse = await openWarehouse(request.warehouse, request.config, { readOnly: true });
   const temporary = `${request.out}.${process.pid}.tmp`;

@@ -564,6 +564,9 @@ describe('command line', () => {
     const lines = (await readFile(agentsOut, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('agent_id,agent_name,supervisor,team,contacts,callbacks,same_day,within_3_days,over_3_days,callback_rate,fcr,fcr_yes,fcr_no,pending,aht_seconds');
     expect(lines).toHaveLength(4);
+    const badDate = await run('node', [...cli, 'export', 'agents', '--warehouse', warehouse, '--out', agentsOut, '--from', '2026-02-30']).catch((error) => error);
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--from must be a date as YYYY-MM-DD, got "2026-02-30"');
 
     const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(nothing.code).toBe(4);
