@@ -84,6 +84,17 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** A DuckDB file that holds other tables and none of a warehouse's is someone else's: left untouched. */
+async function refuseForeignDatabase(warehouse: Warehouse, path: string): Promise<void> {
+  const tables = (await warehouse.rows<{ table_name: string }>(
+    `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' ORDER BY table_name`,
+  )).map((row) => row.table_name);
+  if (tables.length > 0 && !tables.includes('legs') && !tables.includes('warehouse_meta')) {
+    const shown = tables.slice(0, 5).join(', ') + (tables.length > 5 ? ', ...' : '');
+    throw new Error(`${path} is a DuckDB database but not a Rechamadas warehouse (its tables: ${shown}); it was left as it is: choose another --warehouse`);
+  }
+}
+
 /**
  * Opens (creating if needed) the warehouse, with the schema, macros and the session settings
  * every model relies on: the center's time zone and the configured callback rules as variables.
@@ -138,6 +149,7 @@ export async function openWarehouse(path: string, config: Config, options: { rea
     await warehouse.run(`SET VARIABLE attribution = ${sqlString(config.attribution)}`);
     await warehouse.run(`SET VARIABLE short_call_seconds = CAST(${config.shortCallSeconds} AS BIGINT)`);
     if (!options.readOnly) {
+      await refuseForeignDatabase(warehouse, path);
       await warehouse.runModel('schema');
       // A new warehouse starts with an empty `legs`, in the shape every load writes.
       if (!(await presentTables(warehouse, ['legs'])).has('legs')) {

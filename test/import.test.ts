@@ -458,6 +458,19 @@ describe('bad input', () => {
     expect(await query(warehouse, 'SELECT agent_name, reason FROM legs')).toEqual([{ agent_name: 'João', reason: 'Cobrança' }]);
   });
 
+  it('leaves a DuckDB file that is not a warehouse as it is', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'vendas.duckdb');
+    const db = await DuckDBInstance.create(warehouse);
+    const connection = await db.connect();
+    await connection.run('CREATE TABLE vendas (id INTEGER)');
+    connection.closeSync();
+    db.closeSync();
+    const file = await writeCsv(join(dir, 'legs.csv'), [leg({ call_id: 'c1', started_at: '2026-11-20T10:00:00Z' })]);
+    await expect(importInto(warehouse, [file])).rejects.toThrow(`${warehouse} is a DuckDB database but not a Rechamadas warehouse (its tables: vendas)`);
+    expect(await query(warehouse, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()`)).toEqual([{ table_name: 'vendas' }]);
+  });
+
   it('refuses a CSV file whose first line names no field, and loads nothing from it', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
