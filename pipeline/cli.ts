@@ -49,7 +49,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.log(`${(error as Error).message}\nusage: ${command.usage}`);
       return EXIT.usage;
     }
-    io.log(`rechamadas ${name} failed: ${(error as Error).stack ?? error}`);
+    // The message says what and where; the stack is for a developer chasing a defect.
+    io.log(`rechamadas ${name} failed: ${process.env.RECHAMADAS_DEBUG ? (error as Error).stack ?? error : (error as Error).message ?? error}`
+      + (process.env.RECHAMADAS_DEBUG ? '' : ' (RECHAMADAS_DEBUG=1 shows where in the code)'));
     return EXIT.failed;
   }
 }
