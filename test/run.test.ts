@@ -92,6 +92,8 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     expect(mail.subject).toMatch(/^Rechamadas 26\/11\/2026: \d+,\d\s?% de rechamada em \d+ atendimentos$/);
     const link = 'https://rechamadas.example.com.br/painel/reports/2026-11-26/';
     expect(mail.text).toContain(`Relatório completo: ${link}`);
+    // The day is inside its callback window: no contact can have settled as resolved yet.
+    expect(mail.text).toContain('FCR: aguardando a janela de rechamada (dia anterior: aguardando a janela de rechamada)');
     expect(mail.html).toContain(`href="${link}"`);
     const pngs = mail.attachments.filter((a) => a.contentType === 'image/png');
     expect(pngs.map((a) => a.cid).sort()).toEqual(['equipes@rechamadas', 'tendencia@rechamadas']);

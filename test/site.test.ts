@@ -67,6 +67,19 @@ describe('build-site output', () => {
     expect(html).toContain('Dados até <strong>27/11/2026 05:30</strong> · gerado em 27/11/2026 06:00');
   });
 
+  it('shows no FCR while nothing of the period can have settled as resolved, and never compares an open window', async () => {
+    const fcrCard = async (period: string) => {
+      const html = await readFile(join(out, 'p', period, 'todas', 'index.html'), 'utf8');
+      const [, value, change, note] = /<h2>FCR[^]*?<p class="value">([^<]+)<\/p>\s*<p class="change[^"]*">([^<]+)[^]*?<p class="note">([^<]+)<\/p>/.exec(html) ?? [];
+      return { value, change: change?.trim(), note };
+    };
+    // The last day lies wholly inside the callback window: its contacts are pending or called back.
+    expect(await fcrCard('ultimo-dia')).toEqual({ value: '—', change: 'sem comparação enquanto a janela está aberta', note: expect.stringMatching(/^\d+ pendentes: aguardando o fim da janela de rechamada$/) });
+    const month = await fcrCard('30-dias');
+    expect(month.value).toMatch(/^\d+,\d\s?%$/);
+    expect(month.change).toBe('sem comparação enquanto a janela está aberta');
+  });
+
   it('escapes every hostile value and never lets markup through', async () => {
     const pages = files.filter((file) => file.endsWith('.html'));
     for (const file of pages) {

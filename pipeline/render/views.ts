@@ -50,15 +50,31 @@ export function overviewCards(
     { label: 'Atendimentos', value: formatInteger(now.contacts), change: change(now.contacts, before.contacts, 'count'), note: 'elegíveis (entrantes, atendidos, identificados)', provisional: false },
     { label: 'Rechamadas', value: formatInteger(now.callbacks), change: change(now.callbacks, before.callbacks, 'count'), note: '', provisional: false },
     { label: 'Taxa de rechamada', value: formatPercent(now.rate), change: change(now.rate, before.rate, 'rate'), note: '', provisional: false },
-    {
-      label: 'FCR', value: formatPercent(now.fcr), change: change(now.fcr, before.fcr, 'rate'),
-      note: `${formatInteger(now.pending)} pendentes`, provisional: now.pending > 0,
-    },
+    fcrCard(now, before, change),
     { label: 'Clientes que retornam', value: formatPercent(cur), change: change(cur, prev, 'rate'), note: returning.current ? `${formatInteger(returning.current.returning)} de ${formatInteger(returning.current.customers)} clientes` : '', provisional: false },
     { label: 'TMA', value: formatDuration(now.aht), change: change(now.aht, before.aht, 'seconds'), note: 'tempo médio de atendimento', provisional: false },
     { label: 'Abandonadas', value: formatInteger(now.abandoned), change: change(now.abandoned, before.abandoned, 'count'), note: '', provisional: false },
     { label: 'Não identificados', value: formatInteger(now.unidentified), change: change(now.unidentified, before.unidentified, 'count'), note: 'atendidos sem número válido', provisional: false },
   ];
+}
+
+/**
+ * FCR while contacts of the period are pending (their callback window still open) counts only
+ * the settled ones, and a contact settles as `no` as soon as it is called back but as `yes` only
+ * once its window has passed: the figure is low until the window closes, 0 % for the last W days.
+ * So it is not compared with a settled period, and with nothing settled as `yes` yet it shows no
+ * number at all rather than a false 0 %.
+ */
+function fcrCard(now: Kpis, before: Kpis, change: (a: number | null, b: number | null, kind: 'rate') => Change): Card {
+  if (now.pending === 0) return { label: 'FCR', value: formatPercent(now.fcr), change: change(now.fcr, before.fcr, 'rate'), note: '0 pendentes', provisional: false };
+  const waiting = now.fcr === null || now.fcr === 0;
+  return {
+    label: 'FCR',
+    value: waiting ? '—' : formatPercent(now.fcr),
+    change: { text: 'sem comparação enquanto a janela está aberta', direction: 'none' },
+    note: `${formatInteger(now.pending)} pendentes${waiting ? ': aguardando o fim da janela de rechamada' : ''}`,
+    provisional: true,
+  };
 }
 
 /** Columns shared by every comparison table (agents, teams, supervisors, reasons, UF...). */

@@ -2,6 +2,7 @@ import { escapeHtml } from '../render/html.ts';
 import { formatDate, formatInteger, formatPercent } from '../render/format.ts';
 import type { ScheduleConfig } from '../schedule-config.ts';
 import type { DayReport, TeamLine } from './day.ts';
+import type { Kpis } from '../render/views.ts';
 
 /**
  * The daily report as an email (HTML with inline styles, since mail clients drop style sheets,
@@ -54,8 +55,14 @@ function headline(report: DayReport): { label: string; value: string; before: st
     { label: 'Atendimentos', value: formatInteger(report.kpis.contacts), before: formatInteger(report.previous.contacts) },
     { label: 'Rechamadas', value: formatInteger(report.kpis.callbacks), before: formatInteger(report.previous.callbacks) },
     { label: 'Taxa de rechamada', value: formatPercent(report.kpis.rate), before: formatPercent(report.previous.rate) },
-    { label: 'FCR', value: formatPercent(report.kpis.fcr), before: formatPercent(report.previous.fcr) },
+    { label: 'FCR', value: fcrText(report.kpis), before: fcrText(report.previous) },
   ];
+}
+
+/** A day inside the callback window has contacts pending, and none settled as resolved yet (see fcrCard). */
+function fcrText(kpis: Kpis): string {
+  if (kpis.pending === 0) return formatPercent(kpis.fcr);
+  return kpis.fcr === null || kpis.fcr === 0 ? 'aguardando a janela de rechamada' : `${formatPercent(kpis.fcr)} (provisório)`;
 }
 
 function teamText(team: TeamLine): string {
