@@ -128,6 +128,9 @@ describe('the built site in Chromium', () => {
     expect(total).toBe(4);
     await page.getByRole('searchbox', { name: 'Buscar atendente' }).fill('bruno');
     expect(await visibleRows(page, table)).toBe(1);
+    // Case and accents do not matter, typed or shown.
+    await page.getByRole('searchbox', { name: 'Buscar atendente' }).fill('BRÚNO');
+    expect(await visibleRows(page, table)).toBe(1);
     await page.getByRole('searchbox', { name: 'Buscar atendente' }).fill('');
     await page.getByRole('combobox', { name: 'Equipe' }).selectOption('Equipe Sul');
     expect(await visibleRows(page, table)).toBe(2);

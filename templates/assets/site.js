@@ -70,16 +70,21 @@
     });
   }
 
+  // Searches ignore case and accents: people type "jessica" for Jéssica.
+  function folded(text) {
+    return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase('pt-BR');
+  }
+
   // Text filter, facet selects and "flagged only" combine; rows hidden by the period switch stay hidden.
   function applyFilters(table) {
     var text = document.querySelector('[data-filter-for="' + table.id + '"]');
-    var needle = text ? text.value.trim().toLocaleLowerCase('pt-BR') : '';
+    var needle = text ? folded(text.value.trim()) : '';
     var facets = document.querySelectorAll('[data-facet-for="' + table.id + '"]');
     var flag = document.querySelector('[data-flag-for="' + table.id + '"]');
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
       // Only the data cells: an episode timeline mentions other protocols and must not match.
       var text = Array.prototype.map.call(row.querySelectorAll('td:not(.episode)'), function (cell) { return cell.textContent; }).join(' ');
-      var visible = !needle || text.toLocaleLowerCase('pt-BR').indexOf(needle) !== -1;
+      var visible = !needle || folded(text).indexOf(needle) !== -1;
       facets.forEach(function (facet) {
         if (facet.value && row.getAttribute('data-' + facet.getAttribute('data-facet')) !== facet.value) { visible = false; }
       });
