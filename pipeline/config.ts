@@ -24,6 +24,7 @@ export type ReasonRule = z.infer<typeof reasonRule>;
 
 /** DuckDB's memory_limit as the config accepts it: an amount and a unit. */
 const MEMORY_LIMIT = /^(\d+(?:\.\d+)?)\s*(MB|GB|MiB|GiB)$/i;
+const MIN_MEMORY_BYTES = 256e6;
 const MEMORY_UNITS: Record<string, number> = { mb: 1e6, gb: 1e9, mib: 2 ** 20, gib: 2 ** 30 };
 
 export const configSchema = z
@@ -36,7 +37,9 @@ export const configSchema = z
     reasonRules: z.array(reasonRule).default(DEFAULT_REASON_RULES),
     warehouse: z.string().default('warehouse/rechamadas.duckdb'),
     /** DuckDB's buffer pool; beyond it, large loads spill to disk instead of growing the process. */
-    memoryLimit: z.string().regex(MEMORY_LIMIT, 'must look like 3GB or 512MB').default('2.5GB'),
+    memoryLimit: z.string().regex(MEMORY_LIMIT, 'must look like 3GB or 512MB')
+      .refine((value) => bytesOf(value) >= MIN_MEMORY_BYTES, 'must be at least 256MB: below that DuckDB cannot hold a load')
+      .default('2.5GB'),
     site: siteSchema.default(SITE_DEFAULTS),
     sources: z.array(anySourceSchema).default([]),
     schedule: scheduleSchema.default(SCHEDULE_DEFAULTS),
@@ -49,7 +52,11 @@ export class ConfigError extends Error {}
 
 /** The configured memoryLimit in bytes, with DuckDB's reading of the units (GB = 10⁹, GiB = 2³⁰). */
 export function memoryLimitBytes(config: Pick<Config, 'memoryLimit'>): number {
-  const [, amount, unit] = MEMORY_LIMIT.exec(config.memoryLimit)!;
+  return bytesOf(config.memoryLimit);
+}
+
+function bytesOf(memory: string): number {
+  const [, amount, unit] = MEMORY_LIMIT.exec(memory)!;
   return Number(amount) * MEMORY_UNITS[unit!.toLowerCase()]!;
 }
 

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 import { timeZoneSchema } from './timezone.ts';
 
@@ -22,7 +23,7 @@ const smtpSchema = z
 
 export const scheduleSchema = z
   .object({
-    cron: z.string().min(1).default('0 6 * * *'),
+    cron: z.string().refine((value) => cron.validate(value), 'is not a cron expression (e.g. "0 6 * * *": 06:00 every day)').default('0 6 * * *'),
     timeZone: timeZoneSchema.default('America/Sao_Paulo'),
     /** Days before yesterday re-extracted on each run, to catch records that arrive late. */
     lookBackDays: z.number().int().min(0).max(60).default(3),

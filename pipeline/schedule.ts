@@ -5,6 +5,7 @@ import { datesFromArgs } from './extract.ts';
 import type { Env } from './extract/auth.ts';
 import { addDays, isIsoDate } from './extract/time.ts';
 import type { Io } from './io.ts';
+import { formatDateTime } from './render/format.ts';
 import { runPipeline, scheduledDates, type RunRequest, type RunResult } from './run.ts';
 
 /**
@@ -31,7 +32,6 @@ export interface DaemonOptions {
 export function startDaemon(options: DaemonOptions): Daemon {
   const { config, io } = options;
   const { cron: expression, timeZone } = config.schedule;
-  if (!cron.validate(expression)) throw new UsageError(`schedule.cron "${expression}" is not a cron expression`);
   // node-cron's own notices (e.g. a tick skipped because a run is still going) go to our log.
   cron.setLogger({
     info: (message) => io.log(`schedule: ${message}`),
@@ -52,7 +52,8 @@ export function startDaemon(options: DaemonOptions): Daemon {
     current = run;
     return run;
   }, { timezone: timeZone, noOverlap: true, name: 'rechamadas' });
-  io.log(`schedule: "${expression}" in ${timeZone}, next run at ${task.getNextRun()?.toISOString() ?? 'never'}`);
+  const next = task.getNextRun();
+  io.log(`schedule: "${expression}" in ${timeZone}, next run at ${next ? `${formatDateTime(next, timeZone)} (${timeZone})` : 'never'}`);
   return {
     stopped,
     nextRun: () => task.getNextRun(),

@@ -21,6 +21,14 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses, for every command, a schedule that is not a cron expression and a memory too small to load', () => {
+    const attempt = () => parseConfig({ memoryLimit: '1MB', schedule: { cron: 'todo dia 6h' } }, 'rechamadas.json');
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/schedule\.cron: is not a cron expression/);
+    expect(attempt).toThrow(/memoryLimit: must be at least 256MB/);
+    expect(parseConfig({ memoryLimit: '512MB', schedule: { cron: '30 5 * * 1-5' } })).toMatchObject({ memoryLimit: '512MB', schedule: { cron: '30 5 * * 1-5' } });
+  });
+
   it('says which file is unreadable or not JSON', async () => {
     const dir = await scratchDir();
     await expect(loadConfig(join(dir, 'absent.json'))).rejects.toThrow(/Cannot read configuration file .*absent\.json/);

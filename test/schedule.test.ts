@@ -36,7 +36,10 @@ describe('the schedule daemon (node-cron under a fixed clock)', () => {
     vi.useFakeTimers({ now: new Date('2026-11-26T00:00:00Z') });
     const config = parseConfig({ schedule: { cron: '30 7 * * 1-5', timeZone: 'America/Manaus' } });
     const fired: Date[] = [];
-    const daemon = startDaemon({ config, io: memoryIo(new Date()), runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)) });
+    const io = memoryIo(new Date());
+    const daemon = startDaemon({ config, io, runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)) });
+    // The next run in the center's own time, as ops read the cron.
+    expect(io.lines).toContain('schedule: "30 7 * * 1-5" in America/Manaus, next run at 26/11/2026 07:30 (America/Manaus)');
     await vi.advanceTimersByTimeAsync(5 * 24 * 3_600_000); // Thursday to Tuesday
     daemon.stop('test');
     await daemon.stopped;
