@@ -23,8 +23,11 @@ import { svgToPng } from './report/png.ts';
 export interface WrittenReport { report: DayReport; composed: ComposedReport; charts: ReportChart[]; folder: string }
 
 /** Renders a day's report from the warehouse into its archive folder, replacing it whole. */
-export async function writeDayReport(warehouse: string, date: string, config: Config, now: Date): Promise<WrittenReport> {
-  const report = await readDayReport(warehouse, date, config, now);
+export async function writeDayReport(
+  warehouse: string, date: string, config: Config, now: Date, notLoaded: ReadonlyArray<{ source: string; date: string }> = [],
+): Promise<WrittenReport> {
+  const missingSources = [...new Set(notLoaded.filter((day) => day.date === date).map((day) => day.source))].sort();
+  const report = { ...(await readDayReport(warehouse, date, config, now)), missingSources };
   const charts = await reportCharts(report);
   const composed = composeReport(report, charts, config.schedule.siteUrl);
   const folder = join(reportsRootOf(warehouse), date);

@@ -91,6 +91,8 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
   try {
     await stage('backup', EXIT.failed, () => backupWarehouse(warehouse, started, config.schedule.backups));
     let extractFailed = false;
+    // Source days that did not load, said in the reports of those days: numbers without them are partial.
+    const notLoaded: Array<{ source: string; date: string }> = [];
     await stage(request.fromRaw ? 'load-raw' : 'extract', EXIT.loadFailed, async () => {
       const { extract, loadRaw } = await import('./extract.ts');
       if (request.fromRaw) {
@@ -99,6 +101,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
         record.loaded = summary.imported?.loaded ?? 0;
         record.rejected = (summary.imported?.rejected ?? 0) + summary.unmapped;
         for (const day of summary.missing) record.warnings.push(`nothing landed for ${day.source} ${day.date}`);
+        notLoaded.push(...summary.missing);
         return;
       }
       const summary = await extract({ config, dates: record.dates, io, warehouse, env: request.env, sleep: request.sleep });
@@ -106,12 +109,13 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
       record.loaded = summary.imported?.loaded ?? 0;
       record.rejected = (summary.imported?.rejected ?? 0) + summary.unmapped;
       for (const failure of summary.failures) record.warnings.push(`extraction failed for ${failure.source} ${failure.date}: ${failure.error}`);
+      notLoaded.push(...summary.failures);
       extractFailed = summary.failures.length > 0;
     });
     const { writeDayReport, deliverReport } = await import('./report.ts');
     const written = new Map<string, Awaited<ReturnType<typeof writeDayReport>>>();
     await stage('reports', EXIT.reportFailed, async () => {
-      for (const date of record.dates) written.set(date, await writeDayReport(warehouse, date, config, io.now()));
+      for (const date of record.dates) written.set(date, await writeDayReport(warehouse, date, config, io.now(), notLoaded));
     });
     await stage('site', EXIT.siteFailed, async () => {
       const { buildSite } = await import('./render.ts');
@@ -120,7 +124,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     const emailDate = request.emailDate;
     if (emailDate) {
       await stage('email', EXIT.reportFailed, async () => {
-        const report = written.get(emailDate) ?? (await writeDayReport(warehouse, emailDate, config, io.now()));
+        const report = written.get(emailDate) ?? (await writeDayReport(warehouse, emailDate, config, io.now(), notLoaded));
         await deliverReport(report, config, warehouse, io, request.env);
       });
     }

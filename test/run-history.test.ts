@@ -56,6 +56,8 @@ describe('runs over time: late records, rebuilds, SIGTERM', () => {
     expect(first!.warnings).toEqual([expect.stringMatching(/^extraction failed for telefonia_br 2026-11-26: /)]);
     expect(first!.outcome).toBe('failed');
     expect(second!.outcome).toBe('ok');
+    // The day's report, and the email made of it, say first that its figures lack that operator.
+    expect(reportBefore).toContain('Atenção: dados incompletos. Não foram carregados os dados de telefonia_br deste dia; os números abaixo não os incluem');
   });
 
   it('a late record for a past day changes that day after the next run (look-back)', async () => {
@@ -67,6 +69,7 @@ describe('runs over time: late records, rebuilds, SIGTERM', () => {
     // The day's report (same permalink) now says so, and the older report is still published.
     const reportAfter = await readFile(join(scheduled.schedule.site, 'reports', '2026-11-26', 'index.html'), 'utf8');
     expect(reportAfter).not.toEqual(reportBefore);
+    expect(reportAfter).not.toContain('dados incompletos');
     expect(await readdir(join(scheduled.schedule.site, 'reports'))).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
   });
 

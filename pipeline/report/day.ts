@@ -18,6 +18,8 @@ export interface DayReport {
   /** The day's callback window is still open: its figures may still grow. */
   provisional: boolean;
   watermark: string | null;
+  /** Sources whose data for the day did not load in the run that wrote the report: its figures lack them. */
+  missingSources: string[];
 }
 
 export interface TeamLine { team: string; supervisor: string | null; contacts: number; callbacks: number; rate: number | null }
@@ -55,6 +57,7 @@ export async function readDayReport(warehouse: string, date: string, config: Con
       }),
       provisional: date >= provisionalFrom,
       watermark: meta.watermark,
+      missingSources: [],
     };
   } finally {
     db.close();

@@ -29,7 +29,7 @@ export function reportPath(date: string): string {
 export function composeReport(report: DayReport, charts: ReportChart[], siteUrl: string): ComposedReport {
   const link = new URL(reportPath(report.date), siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/`).href;
   const day = formatDate(report.date);
-  const subject = `Rechamadas ${day}: ${formatPercent(report.kpis.rate)} de rechamada em ${formatInteger(report.kpis.contacts)} atendimentos`;
+  const subject = `Rechamadas ${day}${report.missingSources.length ? ' (dados incompletos)' : ''}: ${formatPercent(report.kpis.rate)} de rechamada em ${formatInteger(report.kpis.contacts)} atendimentos`;
   return {
     subject,
     link,
@@ -65,6 +65,12 @@ function fcrText(kpis: Kpis): string {
   return kpis.fcr === null || kpis.fcr === 0 ? 'aguardando a janela de rechamada' : `${formatPercent(kpis.fcr)} (provisório)`;
 }
 
+/** Said first when sources of the day did not load: every figure below lacks them. */
+function incompleteNotice(report: DayReport): string | undefined {
+  if (!report.missingSources.length) return undefined;
+  return `Atenção: dados incompletos. Não foram carregados os dados de ${report.missingSources.join(', ')} deste dia; os números abaixo não os incluem e serão refeitos quando a carga for repetida.`;
+}
+
 function teamText(team: TeamLine): string {
   return `${team.team}${team.supervisor ? ` (sup. ${team.supervisor})` : ''}: ${formatPercent(team.rate)} — ${formatInteger(team.callbacks)} de ${formatInteger(team.contacts)}`;
 }
@@ -73,6 +79,7 @@ function textBody(report: DayReport, link: string): string {
   const lines = [
     `Relatório diário de rechamadas — ${formatDate(report.date)}`,
     '',
+    ...(incompleteNotice(report) ? [incompleteNotice(report)!, ''] : []),
     ...headline(report).map((item) => `${item.label}: ${item.value} (dia anterior: ${item.before})`),
     ...(report.provisional ? ['', 'Números provisórios: a janela de rechamada deste dia ainda está aberta.'] : []),
     '',
@@ -116,6 +123,7 @@ ${teamRows(teams)}
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Rechamadas · ${day}</title></head>
 <body style="margin:0;padding:16px;background:#ffffff;${FONT}">
 <h1 style="font-size:20px;${FONT}">Relatório diário de rechamadas — ${day}</h1>
+${incompleteNotice(report) ? `<p style="${FONT};color:#a61b1b;font-weight:bold">${escapeHtml(incompleteNotice(report)!)}</p>` : ''}
 ${report.provisional ? `<p style="${FONT};color:#8a5a00">Números provisórios: a janela de rechamada deste dia ainda está aberta.</p>` : ''}
 <table role="presentation" cellspacing="0" style="border-collapse:collapse"><tr>
 ${cards}
