@@ -195,7 +195,7 @@ function compareReturning(loaded: Loaded): Difference[] {
 }
 
 function compareCauses(loaded: Loaded): Difference[] {
-  const expected = loaded.periods.flatMap((period) => referenceReasonCauses(loaded.contacts, loaded.cfg.reasonRules, period)
+  const expected = loaded.periods.flatMap((period) => referenceReasonCauses(loaded.legs, loaded.contacts, loaded.cfg.reasonRules, period)
     .map((want) => [key(period.id, want.scope, want.reason_category, want.reason, want.cause), want] as [string, typeof want]));
   return pairRows(new Map(loaded.sql.causes), expected, (k, sql, want) =>
     (sql === want.callbacks ? [] : [{ row: k, column: 'callbacks', sql, reference: want.callbacks }]));

@@ -33,6 +33,9 @@
  *                    the eligible contact's operator, and the callback's ATTRIBUTED contact's
  *                    operator (SPEC: "for … operator: the attributed contact's values").
  * - reason × cause (Motivos) = callbacks in P by the attributed contact's reason and category.
+ * - a reason's group: reasons equal ignoring case, accents and spacing (SPEC §4) are one group,
+ *                    named by the spelling most legs of the warehouse use (ties: the first in
+ *                    text order), in every reason dimension and in reason × cause.
  *
  * Reason categories (docs/decisions.md "Reason categories"): keywords match whole words of the
  * reason, ignoring case, accents (and ª/º, as for reasons) and spacing; multi-word keywords as
@@ -50,7 +53,7 @@
  *   charged callback; reason × cause uses `(sem categoria)` and `(sem motivo)` for missing values.
  */
 import type { ReasonRule } from '../pipeline/config.ts';
-import { WHITE_SPACE, keyPlace, type Leg, type RefContact } from './reference.ts';
+import { WHITE_SPACE, compareText, keyPlace, reasonForComparison, type Leg, type RefContact } from './reference.ts';
 import { legLocalDate } from './reference-kpis.ts';
 
 export const DIMENSIONS = ['center', 'operator', 'agent', 'supervisor', 'team', 'queue', 'reason', 'reason_category', 'uf', 'region'] as const;
@@ -118,11 +121,25 @@ interface Place {
   region: string | null;
 }
 
-function groupOf(place: Place, dimension: GroupDimension, rules: readonly ReasonRule[]): string | null {
+/** Each reason as written, to the label of its group: the spelling most legs use, ties to the first in text order. */
+export function reasonLabels(legs: readonly Leg[]): Map<string, string> {
+  const spellings = new Map<string, number>();
+  for (const leg of legs) if (leg.reason !== null) spellings.set(leg.reason, (spellings.get(leg.reason) ?? 0) + 1);
+  const best = new Map<string, string>();
+  for (const [reason, count] of spellings) {
+    const identity = reasonForComparison(reason);
+    const current = best.get(identity);
+    if (current === undefined || count > spellings.get(current)! || (count === spellings.get(current)! && compareText(reason, current) < 0)) best.set(identity, reason);
+  }
+  return new Map([...spellings.keys()].map((reason) => [reason, best.get(reasonForComparison(reason))!]));
+}
+
+function groupOf(place: Place, dimension: GroupDimension, rules: readonly ReasonRule[], labels: ReadonlyMap<string, string>): string | null {
   switch (dimension) {
     case 'center': return CENTER;
     case 'operator': return place.operator;
     case 'agent': return place.agent_id;
+    case 'reason': return place.reason === null ? NOT_INFORMED : labels.get(place.reason) ?? place.reason;
     case 'reason_category': return reasonCategory(place.reason, rules) ?? NOT_INFORMED;
     default: return place[dimension] ?? NOT_INFORMED;
   }
@@ -145,10 +162,11 @@ export function referenceGroupKpis(
   legs: readonly Leg[], contacts: readonly RefContact[], options: GroupOptions, period: DatePeriod,
 ): GroupKpiRow[] {
   const rows = new Map<string, GroupKpiRow>();
+  const labels = reasonLabels(legs);
   /** Adds to the row of every dimension's group of `place`, in scope `*` and in its operator's. */
   const credit = (place: Place, add: (row: GroupKpiRow) => void) => {
     for (const dimension of DIMENSIONS) {
-      const group = groupOf(place, dimension, options.reasonRules);
+      const group = groupOf(place, dimension, options.reasonRules, labels);
       if (group === null) continue;
       for (const scope of [ALL_OPERATORS, place.operator]) {
         const key = JSON.stringify([dimension, scope, group]);
@@ -251,14 +269,17 @@ export interface ReasonCauseRefRow {
 }
 
 /** Callbacks in P by the attributed contact's reason category, reason and the callback's cause, per scope. */
-export function referenceReasonCauses(contacts: readonly RefContact[], rules: readonly ReasonRule[], period: DatePeriod): ReasonCauseRefRow[] {
+export function referenceReasonCauses(
+  legs: readonly Leg[], contacts: readonly RefContact[], rules: readonly ReasonRule[], period: DatePeriod,
+): ReasonCauseRefRow[] {
   const rows = new Map<string, ReasonCauseRefRow>();
+  const labels = reasonLabels(legs);
   const byKey = new Map(contacts.map((c) => [c.contact_key, c]));
   for (const contact of contacts) {
     if (contact.is_callback !== true || !inside(contact.local_date, period)) continue;
     const attributed = byKey.get(contact.attributed_contact_key!)!;
     const reason_category = reasonCategory(attributed.reason, rules) ?? '(sem categoria)';
-    const reason = attributed.reason ?? '(sem motivo)';
+    const reason = attributed.reason === null ? '(sem motivo)' : labels.get(attributed.reason) ?? attributed.reason;
     for (const scope of [ALL_OPERATORS, attributed.operator]) {
       const key = JSON.stringify([scope, reason_category, reason, contact.cause]);
       const row = rows.get(key) ?? { scope, reason_category, reason, cause: contact.cause!, callbacks: 0 };

@@ -353,7 +353,7 @@ function buildContacts(legs: readonly Leg[], cfg: RefConfig): Contact[] {
 // SPEC §4: callbacks
 
 /** Lower case, no accents (Unicode marks; ª → a, º → o), no whitespace at all. */
-function reasonForComparison(reason: string): string {
+export function reasonForComparison(reason: string): string {
   return reason.toLowerCase().replace(/ª/g, 'a').replace(/º/g, 'o').normalize('NFD').replace(/\p{M}/gu, '').replace(new RegExp(WHITE_SPACE, 'gu'), '');
 }
 

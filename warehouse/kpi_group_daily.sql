@@ -118,7 +118,12 @@ SELECT * FROM kpi_group_rollup('team')
 UNION ALL
 SELECT * FROM kpi_group_rollup('queue')
 UNION ALL
-SELECT * FROM kpi_group_rollup('reason')
+-- Reasons: the spellings of one reason summed into its group, under its label.
+SELECT 'reason', r.local_date, r.operator, coalesce(l.label, r.group_key), coalesce(l.label, r.group_key), NULL, NULL, max(r.reason_category), NULL,
+    CAST(SUM(COLUMNS(r.* EXCLUDE (dimension, local_date, operator, group_key, group_label, team, supervisor, reason_category, region))) AS BIGINT)
+FROM kpi_group_rollup('reason') r
+LEFT JOIN kpi_reason_labels l ON l.reason = r.group_key
+GROUP BY r.local_date, r.operator, coalesce(l.label, r.group_key)
 UNION ALL
 SELECT * FROM kpi_group_rollup('reason_category')
 UNION ALL

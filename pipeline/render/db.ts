@@ -7,6 +7,7 @@ import { modelSql, presentTables, profiled, setMeta, statementLabel } from '../w
  * Each is `warehouse/<name>.sql` and builds the table of the same name.
  */
 export const KPI_MODELS = [
+  'kpi_reason_labels',
   'kpi_callback_facts',
   'kpi_customer_daily',
   'kpi_cause_daily',
@@ -48,12 +49,14 @@ const STAMP_KEY = 'kpi_stamp';
 async function currentStamp(db: SiteDb): Promise<string> {
   const [data] = await db.rows<{ stamp: string }>(await modelSql('kpi_stamp'));
   const hash = createHash('sha256');
-  for (const name of KPI_MODELS) hash.update(await modelSql(name));
+  for (const name of ['macros', ...KPI_MODELS]) hash.update(await modelSql(name));
   return hash.update(data!.stamp).digest('hex');
 }
 
 /** Rebuilds every KPI table and records what it was built from (the stamp runKpiModels checks). */
 export async function refreshKpiTables(db: SiteDb): Promise<void> {
+  // The models call the warehouse's macros (reason_identity), current as of this code.
+  await db.run(await modelSql('macros'));
   for (const name of KPI_MODELS) await db.run(await modelSql(name));
   await setMeta(db, { [STAMP_KEY]: await currentStamp(db) });
 }
