@@ -14,7 +14,7 @@ import { healthOf, recentRuns, type RunRecord } from './run-log.ts';
 import { barSpec, trendSpec, type ChartText } from './render/charts.ts';
 import { openSiteDb, runKpiModels } from './render/db.ts';
 import { tableCsv } from './render/exports.ts';
-import { BUCKET_LABELS, CAUSE_LABELS, formatDate, formatDateTime } from './render/format.ts';
+import { BUCKET_LABELS, CAUSE_LABELS, formatDate, formatDateTime, formatInteger } from './render/format.ts';
 import { addDays, buildPeriods, dataEnd, datesOf, localDate, type Period } from './render/periods.ts';
 import { resolveSecret } from './render/privacy.ts';
 import {
@@ -271,7 +271,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
       await renderPage(`p/${period.id}/${scopeSlug(scope)}/rechamadas.html`, root, {
         ...common, title: 'Rechamadas', navCurrent: 'rechamadas.html', selector: selectorFor('rechamadas.html'), charts: [],
         tables: [callbackTable('rechamadas', 'Rechamadas do período', listed, episodes, privacy)],
-        tableNotes: { rechamadas: listed.length >= limit ? `(as ${limit} mais recentes de ${kpisOf(center).callbacks})` : '' },
+        tableNotes: { rechamadas: listed.length >= limit ? `(as ${formatInteger(limit)} mais recentes de ${formatInteger(kpisOf(center).callbacks)})` : '' },
       });
 
       const causeRows = causesByPage.get(`${period.id}|${scope}`) ?? [];

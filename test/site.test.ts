@@ -110,6 +110,8 @@ describe('build-site output', () => {
     expect(displayNumber('11987654321', true)).toBe('(11) •••••-4321');
     expect(displayNumber('1134567890', true)).toBe('(11) ••••-7890');
     expect(displayNumber('+14155552671', true)).toBe('+1 •••-2671');
+    expect(displayNumber('+351912345678', true)).toBe('+351 •••-5678');
+    expect(displayNumber('+442079460958', true)).toBe('+44 •••-0958');
     expect(displayNumber('11987654321', false)).toBe('(11) 98765-4321');
     const reference = customerReference('11987654321', SECRET);
     expect(reference).toMatch(/^[0-9a-f]{12}$/);

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /** Where the per-warehouse secret lives when RECHAMADAS_SECRET is unset: beside the warehouse, never in the site. */
 export function secretFileFor(warehouse: string): string {
@@ -32,12 +33,14 @@ export function customerReference(customerKey: string | null, secret: string): s
   return createHmac('sha256', secret).update(customerKey).digest('hex').slice(0, 12);
 }
 
-/** `(11) •••••-4321`, `(11) ••••-7890`, `+1 •••-2671`; the full number only when masking is off. */
+/** `(11) •••••-4321`, `(11) ••••-7890`, `+351 •••-5678`; the full number only when masking is off. */
 export function displayNumber(customerKey: string | null, mask: boolean): string {
   if (!customerKey) return 'não identificado';
   const last4 = customerKey.slice(-4);
   if (customerKey.startsWith('+')) {
-    return mask ? `+${customerKey.charAt(1)} •••-${last4}` : customerKey;
+    // Country calling codes have one to three digits: libphonenumber knows which.
+    const country = parsePhoneNumberFromString(customerKey)?.countryCallingCode;
+    return mask ? `+${country ?? ''} •••-${last4}` : customerKey;
   }
   const ddd = customerKey.slice(0, 2);
   const subscriber = customerKey.slice(2);
