@@ -348,6 +348,7 @@ function runsPage(runs: RunRecord[], timeZone: string): { intro: string; tables:
   const when = (iso: string | undefined) => (iso ? formatDateTime(new Date(iso), timeZone) : '—');
   const status = { ok: 'em dia', failing: `com falha (${health.failuresSinceSuccess} execução(ões) sem sucesso)`, unknown: 'sem execuções registradas' }[health.status];
   const outcome = { ok: 'sucesso', failed: 'falhou', aborted: 'interrompida', refused: 'recusada (outra em curso)' };
+  const kind = { scheduled: 'agendada', run: 'manual', rebuild: 'reconstrução' };
   return {
     intro: `Situação do pipeline: ${status}. Último sucesso: ${when(health.lastSuccess)}.`,
     tables: [{
@@ -359,7 +360,7 @@ function runsPage(runs: RunRecord[], timeZone: string): { intro: string; tables:
         { key: 'warnings', label: 'Avisos', kind: 'text' },
       ],
       rows: runs.map((run) => ({
-        started: when(run.started), kind: run.kind,
+        started: when(run.started), kind: kind[run.kind],
         days: run.dates.length ? `${formatDate(run.dates[0]!)} a ${formatDate(run.dates.at(-1)!)}` : '—',
         outcome: `${outcome[run.outcome]}${run.error ? `: ${run.error}` : ''}`,
         seconds: Math.round((Date.parse(run.ended) - Date.parse(run.started)) / 1000),

@@ -102,6 +102,8 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
         record.rejected = (summary.imported?.rejected ?? 0) + summary.unmapped;
         for (const day of summary.missing) record.warnings.push(`nothing landed for ${day.source} ${day.date}`);
         notLoaded.push(...summary.missing);
+        // A day of a source with nothing to reload is as missing as one whose extraction failed.
+        extractFailed = summary.missing.length > 0;
         return;
       }
       const summary = await extract({ config, dates: record.dates, io, warehouse, env: request.env, sleep: request.sleep });

@@ -115,4 +115,16 @@ describe('runs over time: late records, rebuilds, SIGTERM', () => {
     expect((await query(paths.warehouse, contactsSql)).length).toBeGreaterThan(0);
     expect(io.lines.filter((line) => line.startsWith('schedule: run fired'))).toHaveLength(1);
   }, 30_000);
+
+  it('a rebuild from landed pages over a day that never landed fails and says so in that day\'s report', async () => {
+    const paths = { warehouse: scheduled.warehouse, site: scheduled.schedule.site };
+    const result = await runPipeline({
+      config: scheduled, kind: 'rebuild', fromRaw: true, dates: ['2026-11-24', '2026-11-25'], ...paths, io: memoryIo(DAY2), env: envOf(api), workers: 0,
+    });
+    expect(result.exitCode).toBe(EXIT.extractFailed);
+    expect(result.record.warnings).toContain('nothing landed for telefonia_br 2026-11-24');
+    const report = await readFile(join(paths.site, 'reports', '2026-11-24', 'index.html'), 'utf8');
+    expect(report).toMatch(/Atenção: dados incompletos\. Não foram carregados os dados de [a-z_, ]*telefonia_br[a-z_, ]* deste dia/);
+    expect(await readFile(join(paths.site, 'reports', '2026-11-25', 'index.html'), 'utf8')).not.toContain('dados incompletos');
+  }, 60_000);
 });

@@ -131,7 +131,7 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     const runsPage = await readFile(join(config.schedule.site, 'execucoes.html'), 'utf8');
     expect(runsPage).toContain('Situação do pipeline: em dia.');
     // The page is built by the run it does not yet list: the two runs before it.
-    expect((runsPage.match(/<td[^>]*>scheduled<\/td>/g) ?? []).length).toBe(2);
+    expect((runsPage.match(/<td[^>]*>agendada<\/td>/g) ?? []).length).toBe(2);
     expect(await readFile(join(config.schedule.site, 'index.html'), 'utf8')).toContain('<a href="execucoes.html">Execuções</a>');
   }, 120_000);
 
