@@ -50,6 +50,8 @@ interface SiteData {
   /** The KPI tables were missing or stale and this build rebuilt them. */
   kpiRebuilt: boolean;
   watermark: Date;
+  /** The first local date with a contact: periods starting earlier show less than they span. */
+  firstDay: string;
   lastDay: string;
   windowDays: number;
   periods: Period[];
@@ -100,7 +102,8 @@ async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<
       io.log(`build-site: the latest leg starts after this build (${meta.watermark}): the dashboard ends now; find the leg with SELECT * FROM legs ORDER BY started_at DESC LIMIT 1`);
     }
     const lastDay = localDate(watermark, config.timezone);
-    const periods = buildPeriods(lastDay, config.site);
+    const [{ firstDay }] = await db.rows<{ firstDay: string }>('SELECT coalesce(CAST(min(local_date) AS VARCHAR), \'\') AS "firstDay" FROM contacts') as [{ firstDay: string }];
+    const periods = buildPeriods(lastDay, config.site, firstDay);
     await registerPeriods(db, periods);
     const scopes = [ALL, ...(await operatorsOf(db))];
     const groups = new Map<Dimension, GroupRow[]>();
@@ -110,7 +113,7 @@ async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<
     const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), lastDay);
     const agentSince = addDays(lastDay, 1 - AGENT_TREND_DAYS);
     return {
-      kpiRebuilt, watermark, lastDay, periods, scopes, groups,
+      kpiRebuilt, watermark, firstDay, lastDay, periods, scopes, groups,
       windowDays: Number(meta.callback_window_days ?? config.callbackWindowDays),
       returning: await returningCustomers(db),
       causes: await reasonCauses(db),
@@ -183,6 +186,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   };
   const defaultPeriod = config.site.defaultPeriod;
   const freshness = {
+    firstDay: formatDate(data.firstDay),
     watermark: formatDateTime(data.watermark, config.timezone),
     builtAt: formatDateTime(context.builtAt, config.timezone),
     provisionalFrom: formatDate(addDays(data.lastDay, -data.windowDays)),
@@ -228,7 +232,10 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
     for (const scope of data.scopes) jobs.push(async () => {
       const root = '../../../';
       const scopeLabel = scope === ALL ? 'todas as operadoras' : `operadora ${scope}`;
-      const subtitle = `${period.label} (${formatDate(period.from)} a ${formatDate(period.to)}) · ${scopeLabel}`;
+      // Callbacks of a period's first days need contacts from before it: where the data starts
+      // inside the period, its rates are low at the start, and the page says so.
+      const partial = period.from < data.firstDay ? ` · dados a partir de ${formatDate(data.firstDay)}` : '';
+      const subtitle = `${period.label} (${formatDate(period.from)} a ${formatDate(period.to)}) · ${scopeLabel}${partial}`;
       const selectorFor = (file: string) => ({
         page: file,
         periods: data.periods.map((p) => ({ id: p.id, label: p.label, from: p.from, to: p.to, selected: p.id === period.id })),

@@ -57,6 +57,6 @@ describe('build-site over an imported warehouse', () => {
     await buildSite({ warehouse, out, config: config(), io, secret: 'import-secret', workers: 0 });
     expect(io.lines).toContainEqual(expect.stringMatching(/^build-site: the latest leg starts after this build \(10000-01-01T02:59:59/));
     const overview = await readFile(join(out, 'index.html'), 'utf8');
-    expect(overview).toMatch(/Dados até <strong>27\/11\/2026 06:00<\/strong>/);
+    expect(overview).toMatch(/Dados de <strong>20\/11\/2026<\/strong> até <strong>27\/11\/2026 06:00<\/strong>/);
   });
 });

@@ -40,8 +40,10 @@ beforeAll(async () => {
 
 describe('build-site output', () => {
   it('pre-renders every page for every period and operator, and one page per agent', async () => {
-    const periods = buildPeriods('2026-11-27', parseConfig({}).site);
-    expect(periods.map((p) => p.id).slice(0, 5)).toEqual(['ultimo-dia', '7-dias', '30-dias', 'mes-atual', '2026-10']);
+    // The fixture's 75 days start in September: no page for a month before the data.
+    const periods = buildPeriods('2026-11-27', parseConfig({}).site, '2026-09-12');
+    expect(periods.map((p) => p.id)).toEqual(['ultimo-dia', '7-dias', '30-dias', 'mes-atual', '2026-10', '2026-09']);
+    expect(files.filter((file) => file.startsWith(join(out, 'p', '2026-08')))).toEqual([]);
     for (const period of periods) {
       for (const scope of ['todas', 'alfa', 'beta']) {
         for (const page of ['index', 'atendentes', 'equipes', 'rechamadas', 'motivos', 'uf']) {
@@ -64,7 +66,11 @@ describe('build-site output', () => {
     expect(card('Rechamadas')).toBe(String(expected!.callbacks));
     expect(card('Atendimentos')).toBe(String(expected!.contacts));
     expect(html).toMatch(/<h2>FCR <span class="badge provisional">provisório<\/span><\/h2>/);
-    expect(html).toContain('Dados até <strong>27/11/2026 05:30</strong> · gerado em 27/11/2026 06:00');
+    expect(html).toContain('Dados de <strong>12/09/2026</strong> até <strong>27/11/2026 05:30</strong> · gerado em 27/11/2026 06:00');
+    expect(html).not.toContain('dados a partir de');
+    // A month the data starts in says so: its first days cannot show callbacks of earlier contacts.
+    const september = await readFile(join(out, 'p', '2026-09', 'todas', 'index.html'), 'utf8');
+    expect(september).toContain('setembro de 2026 (01/09/2026 a 30/09/2026) · todas as operadoras · dados a partir de 12/09/2026');
   });
 
   it('shows no FCR while nothing of the period can have settled as resolved, and never compares an open window', async () => {

@@ -52,9 +52,9 @@ export function localDate(instant: Date, timeZone: string): string {
 /**
  * Periods ending on `lastDay` (the watermark's local date). Rolling periods compare with the
  * same number of days just before; month to date with the same days of the previous month;
- * complete months with the month before.
+ * complete months with the month before, back to the month of `firstDay` (the first day with data).
  */
-export function buildPeriods(lastDay: string, site: Pick<SiteConfig, 'rollingPeriods' | 'completeMonths'>): Period[] {
+export function buildPeriods(lastDay: string, site: Pick<SiteConfig, 'rollingPeriods' | 'completeMonths'>, firstDay = ''): Period[] {
   const rolling = (id: string, label: string, days: number): Period => {
     const from = addDays(lastDay, 1 - days);
     return { id, label, from, to: lastDay, previous: { from: addDays(from, -days), to: addDays(from, -1) } };
@@ -73,6 +73,8 @@ export function buildPeriods(lastDay: string, site: Pick<SiteConfig, 'rollingPer
   }
   for (let back = 1; back <= site.completeMonths; back++) {
     const from = monthStart(lastDay, back);
+    // A month that ends before the first day of data would only show zeros.
+    if (monthEnd(from) < firstDay) break;
     const previousFrom = monthStart(lastDay, back + 1);
     const month = Number(from.slice(5, 7)) - 1;
     periods.push({
