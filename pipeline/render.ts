@@ -341,7 +341,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
         agentMixTable(data.periods, rows),
         callbackTable('rechamadas', 'Rechamadas atribuídas', callbacksByList.get(`agent:${agentId}`) ?? [], episodes, privacy),
       ],
-      tableNotes: { rechamadas: `(as ${config.site.agentCallbackLimit} mais recentes; o seletor de período filtra a lista)` },
+      tableNotes: { rechamadas: `(as ${formatInteger(config.site.agentCallbackLimit)} mais recentes; o seletor de período filtra a lista)` },
       intro: 'Use o seletor de período acima: as tabelas mostram o período escolhido. Rechamadas são contadas na data da rechamada e atribuídas ao atendimento de origem.',
     });
   });

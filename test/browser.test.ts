@@ -176,6 +176,15 @@ describe('the built site in Chromium', () => {
     expect(await page.locator('#tbl-periodos tbody tr:visible td').first().textContent()).toBe('Últimos 7 dias');
     const dates = await page.locator('#tbl-rechamadas tbody tr:visible').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-date')!));
     expect(dates.every((date) => date >= '2026-11-21')).toBe(true);
+    // A link to another period of the same page changes only the hash; the list follows it, and
+    // says when the period has none of the callbacks it keeps.
+    const note = page.getByText('Nenhuma rechamada deste período entre as listadas');
+    for (const period of ['2026-09', 'ultimo-dia', '30-dias']) {
+      await page.evaluate((id) => { location.hash = `#periodo=${id}`; }, period);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Período' }).inputValue()).toBe(period);
+      const rows = await visibleRows(page, '#tbl-rechamadas');
+      expect(await note.isVisible(), period).toBe(rows === 0);
+    }
     await page.screenshot({ path: join(SCREENSHOTS, 'atendente.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

@@ -11,6 +11,11 @@
       var wanted = /[#&]periodo=([^&]+)/.exec(location.hash);
       if (wanted) { period.value = decodeURIComponent(wanted[1]); }
       period.addEventListener('change', function () { history.replaceState(null, '', '#periodo=' + encodeURIComponent(period.value)); apply(); });
+      // A link to another period of the same page changes only the hash.
+      window.addEventListener('hashchange', function () {
+        var linked = /[#&]periodo=([^&]+)/.exec(location.hash);
+        if (linked) { period.value = decodeURIComponent(linked[1]); apply(); }
+      });
       apply();
       return;
     }
@@ -35,6 +40,11 @@
       row.hidden = date < from || date > to;
     });
     document.querySelectorAll('[data-period-label]').forEach(function (el) { el.textContent = option.textContent; });
+    // A list that keeps only the latest rows may have none in an older period: say so.
+    document.querySelectorAll('[data-period-empty]').forEach(function (note) {
+      var table = document.getElementById(note.getAttribute('data-period-empty'));
+      note.hidden = table.querySelector('tr[data-date]:not([hidden])') !== null;
+    });
   }
 
   function compare(kind, a, b) {
