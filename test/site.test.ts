@@ -129,13 +129,17 @@ describe('build-site output', () => {
     expect(['=1+1', '+55', '-2', '@SUM(A1)', '\tx', '\rx', 'ok', 12].map(neutralise)).toEqual(["'=1+1", "'+55", "'-2", "'@SUM(A1)", "'\tx", "'\rx", 'ok', 12]);
     const csv = await readFile(join(out, 'p', '30-dias', 'todas', 'motivos.motivos.csv'), 'utf8');
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""clique"")"`);
-    expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
+    expect(csv).not.toMatch(/(^|;)"?=HYPERLINK/m);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await readFile(join(out, 'p', '30-dias', 'todas', 'motivos.xlsx')) as unknown as ArrayBuffer);
     const values = workbook.worksheets.flatMap((sheet) => sheet.getSheetValues().flat()).filter((value): value is string => typeof value === 'string');
     expect(values).toContain(`'${HOSTILE.reason}`);
     expect(values.some((value) => /^[=+\-@]/.test(value))).toBe(false);
     expect(tableCsv({ id: 't', caption: 't', columns: [{ key: 'a', label: 'A', kind: 'text' }], rows: [{ a: '-1' }] })).toBe("\uFEFFA\r\n'-1\r\n");
+    // What Excel in Portuguese (Brazil) reads: ';', decimal comma, rates to four places.
+    const columns = [{ key: 'n', label: 'Atendimentos', kind: 'integer' }, { key: 'r', label: 'Taxa', kind: 'percent' }, { key: 't', label: 'TMA', kind: 'duration' }] as const;
+    expect(tableCsv({ id: 't', caption: 't', columns: [...columns], rows: [{ n: 1234, r: 0.5443201376936316, t: 557.0155 }, { n: 0, r: null, t: null }] }))
+      .toBe('\uFEFFAtendimentos;Taxa;TMA\r\n1234;0,5443;557\r\n0;;\r\n');
   });
 
   it('links only relatively, to files that exist, and requests nothing from another host', async () => {

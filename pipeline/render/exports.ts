@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import type { Cell, Table } from './tables.ts';
+import type { Cell, ColumnKind, Table } from './tables.ts';
 
 /**
  * SPEC §7: a spreadsheet executes cells starting with = + - @ (and tab/CR tricks); prefix them
@@ -12,11 +12,23 @@ export function neutralise(value: Cell): Cell {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+/**
+ * A table as the CSV a spreadsheet in Portuguese (Brazil) opens as is: `;` between fields, a
+ * decimal comma, rates to four places (0,1234 = 12,34 %), durations in seconds to one place, and
+ * a byte-order mark for the accents. `rechamadas export` is the data interface; this is for Excel.
+ */
 export function tableCsv(table: Table): string {
   const header = table.columns.map((column) => column.label);
-  const rows = table.rows.map((row) => table.columns.map((column) => neutralise(row[column.key] ?? null)));
-  // BOM so Excel opens UTF-8 accents correctly.
-  return `\uFEFF${stringify([header, ...rows], { record_delimiter: '\r\n' })}`;
+  const rows = table.rows.map((row) => table.columns.map((column) => {
+    const value = row[column.key] ?? null;
+    return typeof value === 'number' ? spreadsheetNumber(value, column.kind) : neutralise(value);
+  }));
+  return `\uFEFF${stringify([header, ...rows], { delimiter: ';', record_delimiter: '\r\n' })}`;
+}
+
+function spreadsheetNumber(value: number, kind: ColumnKind): string {
+  const places = kind === 'percent' ? 4 : kind === 'duration' ? 1 : undefined;
+  return String(places === undefined ? value : Number(value.toFixed(places))).replace('.', ',');
 }
 
 /** One workbook per page, one sheet per table; fixed dates so the bytes are reproducible. */
