@@ -104,6 +104,10 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     // The link's path exists in the published site, with the same charts beside it.
     const published = await readdir(join(config.schedule.site, 'reports', '2026-11-26'));
     expect(published).toEqual(expect.arrayContaining(['index.html', 'email.html', 'email.txt', 'tendencia.png', 'equipes.png']));
+    // The page on the site links back to the dashboard, not to itself.
+    const page = await readFile(join(config.schedule.site, 'reports', '2026-11-26', 'index.html'), 'utf8');
+    expect(page).not.toContain('Ver o relatório de');
+    expect(page).toContain('<a href="../../index.html"');
   });
 
   it('never writes the SMTP password (or the API secrets) to the log or the run log', async () => {

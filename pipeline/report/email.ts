@@ -35,7 +35,8 @@ export function composeReport(report: DayReport, charts: ReportChart[], siteUrl:
     link,
     text: textBody(report, link),
     emailHtml: htmlBody(report, { link, home: new URL('../../index.html', link).href, image: (chart) => `cid:${chart.cid}`, charts }),
-    pageHtml: htmlBody(report, { link: 'index.html', home: '../../index.html', image: (chart) => chart.file, charts }),
+    // The page is the report on the site: no link to itself.
+    pageHtml: htmlBody(report, { link: undefined, home: '../../index.html', image: (chart) => chart.file, charts }),
   };
 }
 
@@ -106,7 +107,7 @@ function teamRows(teams: TeamLine[]): string {
 </tr>`).join('\n');
 }
 
-function htmlBody(report: DayReport, target: { link: string; home: string; image: (chart: ReportChart) => string; charts: ReportChart[] }): string {
+function htmlBody(report: DayReport, target: { link: string | undefined; home: string; image: (chart: ReportChart) => string; charts: ReportChart[] }): string {
   const day = formatDate(report.date);
   const cards = headline(report).map((item) => `<td style="padding:8px 12px;border:1px solid #e4e8ec;${FONT}">
 <div style="font-size:12px;color:#6b7785">${item.label}</div>
@@ -131,7 +132,7 @@ ${cards}
 ${teamTable('Equipes com maior taxa de rechamada', report.worst)}
 ${teamTable('Equipes com menor taxa de rechamada', report.best)}
 ${charts}
-<p style="${FONT}"><a href="${escapeHtml(target.link)}" style="color:#2563a8">Ver o relatório de ${day} no site</a> · <a href="${escapeHtml(target.home)}" style="color:#2563a8">Painel de rechamadas</a></p>
+<p style="${FONT}">${target.link ? `<a href="${escapeHtml(target.link)}" style="color:#2563a8">Ver o relatório de ${day} no site</a> · ` : ''}<a href="${escapeHtml(target.home)}" style="color:#2563a8">Painel de rechamadas</a></p>
 </body>
 </html>
 `;
