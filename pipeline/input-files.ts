@@ -20,7 +20,7 @@ const DELIMITERS = [',', ';', '\t', '|'] as const;
 export interface CsvLayout {
   /** A UTF-8 file as DuckDB reads it; a Windows-1252 one has been converted to such a copy. */
   path: string;
-  /** The file's encoding as found, for the log. */
+  /** The file's encoding as found, said in the import's log when not UTF-8. */
   encoding: 'utf-8' | 'windows-1252';
   delimiter: (typeof DELIMITERS)[number];
   /** The header's names, and the column (0-based) of each field it names. */

@@ -110,7 +110,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       try {
         if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson, .json or .parquet, optionally .gz)');
         if (!(await fs.pathExists(input.path))) throw new Error('file not found');
-        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch);
+        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch, io);
       } catch (error) {
         const reason = firstLine((error as Error).message);
         summary.unreadable.push({ path: input.path, reason });
@@ -202,7 +202,7 @@ function firstLine(text: string): string {
  * Checks the file's records into staged_legs (through the staged_raw view the checked_legs model
  * reads), and records too malformed to be read into staged_rejects.
  */
-async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number, scratch: string): Promise<void> {
+async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number, scratch: string, io: Io): Promise<void> {
   const check = async (records: string) => {
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
     await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
@@ -211,12 +211,13 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     // DuckDB's JSON reader is fast but refuses a whole file for one malformed line; then the
     // file is read line by line so that the bad lines are quarantined and the rest loads.
     const text = await asUtf8(path, join(scratch, `file-${fileIndex}${extname(path.replace(/\.gz$/i, ''))}`));
+    if (text.encoding !== 'utf-8') io.log(`import: ${path} is ${text.encoding} text, read as such`);
     await check(jsonRecordsQuery(text.path, fileIndex)).catch(() => check(jsonLinesQuery(text.path, fileIndex)));
   } else if (format === 'parquet') {
     await check(await parquetRecordsQuery(warehouse, path, fileIndex));
   } else {
     // A file fails whole: what it staged before failing goes too.
-    await stageCsv(warehouse, path, source, fileIndex, scratch, check)
+    await stageCsv(warehouse, path, source, fileIndex, scratch, check, io)
       .catch(async (error: unknown) => {
         await warehouse.run(`DELETE FROM staged_legs WHERE file_index = ${fileIndex}`);
         throw error;
@@ -252,9 +253,12 @@ interface MalformedRecord {
  * the next line, so one bad quote costs one record, not the records after it.
  */
 async function stageCsv(
-  warehouse: Warehouse, path: string, source: string, fileIndex: number, scratch: string, check: (records: string) => Promise<void>,
+  warehouse: Warehouse, path: string, source: string, fileIndex: number, scratch: string, check: (records: string) => Promise<void>, io: Io,
 ): Promise<void> {
   const layout = await csvLayout(path, FILE_FIELDS, join(scratch, `file-${fileIndex}.csv`));
+  if (layout.encoding !== 'utf-8' || layout.delimiter !== ',') {
+    io.log(`import: ${path} is ${layout.encoding} text with fields separated by ${JSON.stringify(layout.delimiter)}, read as such`);
+  }
   const malformed: MalformedRecord[] = [];
   // The part of the file being read: from `start` on, after a copy of the header (`headerBytes`).
   let part = { path: layout.path, headerBytes: 0, start: 0, recordsBefore: 0 };
@@ -372,7 +376,7 @@ function jsonRecordsQuery(path: string, fileIndex: number): string {
 /** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in recordsQuery. */
 function jsonLinesQuery(path: string, fileIndex: number): string {
   const lines = `read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
-  const paths = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD].map((field) => sqlString(`$."${field}"`)).join(', ');
+  const paths = FILE_FIELDS.map((field) => sqlString(`$."${field}"`)).join(', ');
   const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
   // Nested CASE, not AND: json_type must never see text that is not JSON.
   return `

@@ -393,7 +393,10 @@ describe('bad input', () => {
       const file = join(dir, name);
       await writeFile(file, bytes);
       const warehouse = join(dir, `${name}.duckdb`);
-      expect(await importInto(warehouse, [file]), name).toMatchObject({ read: 7, loaded: 5, rejected: 2 });
+      const io = memoryIo(FIXED_NOW);
+      expect(await importLegs({ warehouse, config: config(), files: [{ path: file }], io }), name).toMatchObject({ read: 7, loaded: 5, rejected: 2 });
+      const dialect = { 'excel.csv': 'utf-8 text with fields separated by ";"', 'windows-1252.csv': 'windows-1252 text with fields separated by ","' }[name];
+      expect(io.lines.filter((line) => line.includes('read as such')), name).toEqual(dialect ? [`import: ${file} is ${dialect}, read as such`] : []);
       const legs = await query<{ call_id: string; location: string; reason: string }>(warehouse, 'SELECT call_id, location, reason FROM legs ORDER BY call_id');
       expect(legs, name).toEqual([
         { call_id: 'r1', location: 'row 1', reason: 'Cobrança' },
