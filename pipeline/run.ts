@@ -75,16 +75,23 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     return finish('refused', EXIT.lockHeld, error.message);
   }
   if (lock.recovered !== undefined) record.warnings.push(`recovered a stale lock left by pid ${lock.recovered}`);
+  io.log(`run ${record.id}: ${record.kind} of ${record.dates[0] ?? '-'}${record.dates.length > 1 ? ` to ${record.dates.at(-1)}` : ''} started, lock taken`
+    + (lock.recovered !== undefined ? ` (from the dead pid ${lock.recovered})` : ''));
 
   const stage = async <T>(name: string, exitCode: number, body: () => Promise<T>): Promise<T> => {
     if (request.signal?.aborted) throw new Aborted(`stopped before ${name}`);
     const begin = performance.now();
+    let outcome = 'failed';
     try {
-      return await body();
+      const result = await body();
+      outcome = 'done';
+      return result;
     } catch (error) {
       throw error instanceof Aborted ? error : new StageError(name, exitCode, error);
     } finally {
       record.stages[name] = Math.round(performance.now() - begin);
+      // One line per stage, also for those that log nothing of their own (backup, reports).
+      io.log(`run ${record.id}: ${name} ${outcome} in ${record.stages[name]} ms`);
     }
   };
 

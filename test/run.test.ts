@@ -78,6 +78,10 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     const [run] = await recentRuns(config.warehouse);
     expect(run).toMatchObject({ kind: 'scheduled', dates: ['2026-11-25', '2026-11-26'], outcome: 'ok', exitCode: 0, rejected: 0 });
     expect(Object.keys(run!.stages)).toEqual(['backup', 'extract', 'reports', 'site', 'email']);
+    expect(io.lines).toContainEqual(expect.stringMatching(/^run \S+: scheduled of 2026-11-25 to 2026-11-26 started, lock taken$/));
+    // The log has a line for every stage, with its time.
+    const stageLines = io.lines.filter((line) => /^run \S+: \w+ (done|failed) in \d+ ms$/.test(line));
+    expect(stageLines.map((line) => line.split(' ')[2])).toEqual(['backup', 'extract', 'reports', 'site', 'email']);
     expect(run!.extracted).toBeGreaterThan(0);
     expect(run!.loaded).toBe(run!.extracted);
   });
