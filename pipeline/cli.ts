@@ -36,7 +36,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   try {
     const parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
     if (parsed.values.help) {
-      process.stderr.write(`usage: ${command.usage}\n`);
+      process.stderr.write(`usage: ${command.usage}\n\n${command.summary}\n${command.help ? `\n${command.help}\n` : ''}`);
       return EXIT.ok;
     }
     return await command.run(parsed, io);

@@ -8,6 +8,8 @@ import type { Io } from './io.ts';
 export interface Command {
   summary: string;
   usage: string;
+  /** More for `--help`: defaults, exit codes. */
+  help?: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** Returns the process exit code. */
   run(args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] }, io: Io): Promise<number>;

@@ -90,9 +90,17 @@ export function scheduledRun(config: Config, paths: Paths, io: Io, now: Date, ex
 
 const common = { config: { type: 'string' }, warehouse: { type: 'string' }, site: { type: 'string' } } as const;
 
+/** What ops read in `--help` of the three run commands (docs/operations.md says more). */
+const RUN_HELP = `Defaults come from the configuration: warehouse, schedule.site, schedule.cron (06:00), schedule.lookBackDays (3).
+Exit codes: 0 ok · 1 unexpected failure · 2 usage · 3 invalid configuration · 10 another run holds the lock ·
+11 some source days not loaded (the rest is published) · 12 load failed (warehouse and site as before) ·
+13 site not built (the previous one stays) · 14 report not written or sent · 15 stopped by SIGTERM/SIGINT.
+More: docs/operations.md`;
+
 export const scheduleCommand: Command = {
   summary: 'run the pipeline every day on the configured schedule (a long-running daemon)',
   usage: 'rechamadas schedule [--config PATH] [--warehouse PATH] [--site DIR]',
+  help: RUN_HELP,
   options: common,
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
@@ -107,6 +115,7 @@ export const scheduleCommand: Command = {
 export const runCommand: Command = {
   summary: 'one scheduled run now: yesterday (or --date) plus the look-back days, site and report',
   usage: 'rechamadas run [--date YYYY-MM-DD] [--config PATH] [--warehouse PATH] [--site DIR]',
+  help: RUN_HELP,
   options: { ...common, date: { type: 'string' } },
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
@@ -122,6 +131,7 @@ export const runCommand: Command = {
 export const rebuildCommand: Command = {
   summary: 'rebuild a range of days: re-extract (or --from-raw replay), reports and site, without email',
   usage: 'rechamadas rebuild --from YYYY-MM-DD --to YYYY-MM-DD [--from-raw] [--config PATH] [--warehouse PATH] [--site DIR]',
+  help: RUN_HELP,
   options: { ...common, from: { type: 'string' }, to: { type: 'string' }, 'from-raw': { type: 'boolean' } },
   async run({ values }, io) {
     if (!values.from || !values.to) throw new UsageError('give --from YYYY-MM-DD --to YYYY-MM-DD');

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, parseConfig } from '../pipeline/config.ts';
 import { memoryIo } from '../pipeline/io.ts';
@@ -78,5 +80,18 @@ describe('the schedule daemon (node-cron under a fixed clock)', () => {
     expect(() => parseConfig({ schedule: { timeZone: 'Mars/Base' } })).toThrow(ConfigError);
     expect(() => parseConfig({ schedule: { report: { smtp: { host: 'smtp.x', password: 'segredo' } } } })).toThrow(/Unrecognized key/);
     expect(() => parseConfig({ schedule: { report: { smtp: { host: 'smtp.x', passwordEnv: 'segredo' } } } })).toThrow(/environment variable name/);
+  });
+});
+
+const run = promisify(execFile);
+
+describe('help of the run commands', () => {
+  it('says what each does, where its defaults come from and what each exit code means', async () => {
+    for (const command of ['schedule', 'run', 'rebuild']) {
+      const { stderr } = await run('node', ['bin/rechamadas.js', command, '--help']);
+      expect(stderr, command).toMatch(new RegExp(`^usage: rechamadas ${command} `));
+      expect(stderr, command).toContain('Exit codes: 0 ok');
+      expect(stderr, command).toContain('11 some source days not loaded (the rest is published)');
+    }
   });
 });
