@@ -67,7 +67,7 @@ export function overviewCards(
  */
 function fcrCard(now: Kpis, before: Kpis, change: (a: number | null, b: number | null, kind: 'rate') => Change): Card {
   if (now.pending === 0) return { label: 'FCR', value: formatPercent(now.fcr), change: change(now.fcr, before.fcr, 'rate'), note: '0 pendentes', provisional: false };
-  const waiting = now.fcr === null || now.fcr === 0;
+  const waiting = fcrWaiting(now);
   return {
     label: 'FCR',
     value: waiting ? '—' : formatPercent(now.fcr),
@@ -75,6 +75,11 @@ function fcrCard(now: Kpis, before: Kpis, change: (a: number | null, b: number |
     note: `${formatInteger(now.pending)} pendentes${waiting ? ': aguardando o fim da janela de rechamada' : ''}`,
     provisional: true,
   };
+}
+
+/** Contacts are pending and none has settled as resolved yet: the FCR has no figure to show (see fcrCard). */
+export function fcrWaiting(kpis: Kpis): boolean {
+  return kpis.pending > 0 && (kpis.fcr === null || kpis.fcr === 0);
 }
 
 /** Columns shared by every comparison table (agents, teams, supervisors, reasons, UF...). */

@@ -2,7 +2,7 @@ import { escapeHtml } from '../render/html.ts';
 import { formatDate, formatInteger, formatPercent } from '../render/format.ts';
 import type { ScheduleConfig } from '../schedule-config.ts';
 import type { DayReport, TeamLine } from './day.ts';
-import type { Kpis } from '../render/views.ts';
+import { fcrWaiting, type Kpis } from '../render/views.ts';
 
 /**
  * The daily report as an email (HTML with inline styles, since mail clients drop style sheets,
@@ -60,10 +60,10 @@ function headline(report: DayReport): { label: string; value: string; before: st
   ];
 }
 
-/** A day inside the callback window has contacts pending, and none settled as resolved yet (see fcrCard). */
+/** A day inside its callback window has contacts pending (see fcrCard on the site). */
 function fcrText(kpis: Kpis): string {
-  if (kpis.pending === 0) return formatPercent(kpis.fcr);
-  return kpis.fcr === null || kpis.fcr === 0 ? 'aguardando a janela de rechamada' : `${formatPercent(kpis.fcr)} (provisório)`;
+  if (fcrWaiting(kpis)) return 'aguardando a janela de rechamada';
+  return kpis.pending > 0 ? `${formatPercent(kpis.fcr)} (provisório)` : formatPercent(kpis.fcr);
 }
 
 /** Said first when sources of the day did not load: every figure below lacks them. */
@@ -77,10 +77,11 @@ function teamText(team: TeamLine): string {
 }
 
 function textBody(report: DayReport, link: string): string {
+  const notice = incompleteNotice(report);
   const lines = [
     `Relatório diário de rechamadas — ${formatDate(report.date)}`,
     '',
-    ...(incompleteNotice(report) ? [incompleteNotice(report)!, ''] : []),
+    ...(notice ? [notice, ''] : []),
     ...headline(report).map((item) => `${item.label}: ${item.value} (dia anterior: ${item.before})`),
     ...(report.provisional ? ['', 'Números provisórios: a janela de rechamada deste dia ainda está aberta.'] : []),
     '',
@@ -109,6 +110,7 @@ function teamRows(teams: TeamLine[]): string {
 
 function htmlBody(report: DayReport, target: { link: string | undefined; home: string; image: (chart: ReportChart) => string; charts: ReportChart[] }): string {
   const day = formatDate(report.date);
+  const notice = incompleteNotice(report);
   const cards = headline(report).map((item) => `<td style="padding:8px 12px;border:1px solid #e4e8ec;${FONT}">
 <div style="font-size:12px;color:#6b7785">${item.label}</div>
 <div style="font-size:22px;font-weight:bold">${item.value}</div>
@@ -124,7 +126,7 @@ ${teamRows(teams)}
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Rechamadas · ${day}</title></head>
 <body style="margin:0;padding:16px;background:#ffffff;${FONT}">
 <h1 style="font-size:20px;${FONT}">Relatório diário de rechamadas — ${day}</h1>
-${incompleteNotice(report) ? `<p style="${FONT};color:#a61b1b;font-weight:bold">${escapeHtml(incompleteNotice(report)!)}</p>` : ''}
+${notice ? `<p style="${FONT};color:#a61b1b;font-weight:bold">${escapeHtml(notice)}</p>` : ''}
 ${report.provisional ? `<p style="${FONT};color:#8a5a00">Números provisórios: a janela de rechamada deste dia ainda está aberta.</p>` : ''}
 <table role="presentation" cellspacing="0" style="border-collapse:collapse"><tr>
 ${cards}
