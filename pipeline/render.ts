@@ -44,7 +44,11 @@ const PAGES = [
 ] as const;
 
 /** `workers`: threads for charts and XLSX (default: one per core; 0 renders in-process). */
-export interface BuildSiteOptions { warehouse: string; out: string; config: Config; io: Io; secret?: string; workers?: number }
+export interface BuildSiteOptions {
+  warehouse: string; out: string; config: Config; io: Io; secret?: string; workers?: number;
+  /** The run building this site, not logged yet: the runs page lists it first, as in progress. */
+  currentRun?: RunRecord;
+}
 
 interface SiteData {
   /** The KPI tables were missing or stale and this build rebuilt them. */
@@ -77,7 +81,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
     io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms${data.kpiRebuilt ? ', KPI tables were stale and rebuilt' : ''})`);
     const runs = await recentRuns(options.warehouse);
     await publishAtomically(options.out, async (staging) => {
-      counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, runs }, pool);
+      counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, runs, currentRun: options.currentRun }, pool);
       // Daily reports live beside the warehouse and are copied into every build: a permalink
       // mailed once keeps working, whatever later builds change (docs/operations.md).
       const reports = reportsRootOf(options.warehouse);
@@ -156,7 +160,7 @@ export function agentSlug(agentId: string): string {
   return `${readable || 'agente'}-${shortHash(agentId).slice(0, 6)}`;
 }
 
-interface RenderContext { config: Config; builtAt: Date; secret: string; runs: RunRecord[] }
+interface RenderContext { config: Config; builtAt: Date; secret: string; runs: RunRecord[]; currentRun?: RunRecord }
 
 async function writeSite(dir: string, data: SiteData, context: RenderContext, pool: RenderPool): Promise<{ pages: number; files: number }> {
   const eta = new Eta({ views: TEMPLATES, autoEscape: true, autoTrim: false, cache: true });
@@ -311,7 +315,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
 
   jobs.push(() => renderPage('execucoes.html', '', {
     title: 'Execuções', navPeriod: defaultPeriod, navScope: ALL, selector: null, charts: [],
-    ...runsPage(context.runs, config.timezone),
+    ...runsPage(context.runs, config.timezone, context.currentRun),
   }));
 
   const agentDaily = groupBy(data.agentDaily, (row) => row.group_key);
@@ -349,15 +353,16 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   return { pages, files };
 }
 
-/** The pipeline's recent runs and health (the run log, `runs.jsonl`). */
-function runsPage(runs: RunRecord[], timeZone: string): { intro: string; tables: Table[] } {
+/** The pipeline's recent runs and health (the run log, `runs.jsonl`), after the run publishing the page if any. */
+function runsPage(runs: RunRecord[], timeZone: string, current?: RunRecord): { intro: string; tables: Table[] } {
   const health = healthOf(runs);
   const when = (iso: string | undefined) => (iso ? formatDateTime(new Date(iso), timeZone) : '—');
   const status = { ok: 'em dia', failing: `com falha (${health.failuresSinceSuccess} execução(ões) sem sucesso)`, unknown: 'sem execuções registradas' }[health.status];
   const outcome = { ok: 'sucesso', failed: 'falhou', aborted: 'interrompida', refused: 'recusada (outra em curso)' };
   const kind = { scheduled: 'agendada', run: 'manual', rebuild: 'reconstrução' };
   return {
-    intro: `Situação do pipeline: ${status}. Último sucesso: ${when(health.lastSuccess)}.`,
+    intro: `Situação do pipeline: ${status}. Último sucesso: ${when(health.lastSuccess)}.`
+      + (current ? ` Esta versão do site foi publicada pela execução iniciada em ${when(current.started)}, ainda em andamento.` : ''),
     tables: [{
       id: 'execucoes', caption: 'Execuções recentes',
       columns: [
@@ -366,11 +371,11 @@ function runsPage(runs: RunRecord[], timeZone: string): { intro: string; tables:
         { key: 'extracted', label: 'Extraídos', kind: 'integer' }, { key: 'loaded', label: 'Carregados', kind: 'integer' }, { key: 'rejected', label: 'Rejeitados', kind: 'integer' },
         { key: 'warnings', label: 'Avisos', kind: 'text' },
       ],
-      rows: runs.map((run) => ({
+      rows: [...(current ? [current] : []), ...runs].map((run) => ({
         started: when(run.started), kind: kind[run.kind],
         days: run.dates.length ? `${formatDate(run.dates[0]!)} a ${formatDate(run.dates.at(-1)!)}` : '—',
-        outcome: `${outcome[run.outcome]}${run.error ? `: ${run.error}` : ''}`,
-        seconds: Math.round((Date.parse(run.ended) - Date.parse(run.started)) / 1000),
+        outcome: run === current ? 'em andamento (publicou esta versão do site)' : `${outcome[run.outcome]}${run.error ? `: ${run.error}` : ''}`,
+        seconds: run === current ? null : Math.round((Date.parse(run.ended) - Date.parse(run.started)) / 1000),
         extracted: run.extracted, loaded: run.loaded, rejected: run.rejected, warnings: run.warnings.join('; '),
       })),
     }],

@@ -128,7 +128,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     });
     await stage('site', EXIT.siteFailed, async () => {
       const { buildSite } = await import('./render.ts');
-      await buildSite({ warehouse, out: request.site, config, io, workers: request.workers });
+      await buildSite({ warehouse, out: request.site, config, io, workers: request.workers, currentRun: record });
     });
     const emailDate = request.emailDate;
     if (emailDate) {

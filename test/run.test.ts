@@ -138,8 +138,10 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     // The site shows the runs and the pipeline's health, and links to it from every page.
     const runsPage = await readFile(join(config.schedule.site, 'execucoes.html'), 'utf8');
     expect(runsPage).toContain('Situação do pipeline: em dia.');
-    // The page is built by the run it does not yet list: the two runs before it.
-    expect((runsPage.match(/<td[^>]*>agendada<\/td>/g) ?? []).length).toBe(2);
+    // The page lists the run that built it, in progress, above the two logged before it.
+    expect((runsPage.match(/<td[^>]*>agendada<\/td>/g) ?? []).length).toBe(3);
+    expect(runsPage).toContain('em andamento (publicou esta versão do site)');
+    expect(runsPage).toContain('Esta versão do site foi publicada pela execução iniciada em 27/11/2026 08:00, ainda em andamento.');
     expect(await readFile(join(config.schedule.site, 'index.html'), 'utf8')).toContain('<a href="execucoes.html">Execuções</a>');
   }, 120_000);
 
