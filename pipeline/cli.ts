@@ -50,8 +50,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return EXIT.usage;
     }
     // The message says what and where; the stack is for a developer chasing a defect.
-    io.log(`rechamadas ${name} failed: ${process.env.RECHAMADAS_DEBUG ? (error as Error).stack ?? error : (error as Error).message ?? error}`
-      + (process.env.RECHAMADAS_DEBUG ? '' : ' (RECHAMADAS_DEBUG=1 shows where in the code)'));
+    const shown = process.env.RECHAMADAS_DEBUG ? (error as Error).stack : `${(error as Error).message} (RECHAMADAS_DEBUG=1 shows where in the code)`;
+    io.log(`rechamadas ${name} failed: ${shown ?? error}`);
     return EXIT.failed;
   }
 }

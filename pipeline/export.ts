@@ -20,7 +20,6 @@ export interface ExportRequest {
   io: Io;
 }
 
-
 /** Writes a warehouse table to CSV or Parquet, atomically (temp file, then rename). */
 export async function exportTable(request: ExportRequest): Promise<number> {
   const format = extname(request.out).toLowerCase();

@@ -8,15 +8,15 @@
     var operator = form.querySelector('[data-select="operator"]');
     if (form.hasAttribute('data-local')) {
       var apply = function () { filterByPeriod(period.options[period.selectedIndex]); };
-      var wanted = /[#&]periodo=([^&]+)/.exec(location.hash);
-      if (wanted) { period.value = decodeURIComponent(wanted[1]); }
+      var fromHash = function () {
+        var linked = /[#&]periodo=([^&]+)/.exec(location.hash);
+        if (linked) { period.value = decodeURIComponent(linked[1]); }
+        apply();
+      };
       period.addEventListener('change', function () { history.replaceState(null, '', '#periodo=' + encodeURIComponent(period.value)); apply(); });
       // A link to another period of the same page changes only the hash.
-      window.addEventListener('hashchange', function () {
-        var linked = /[#&]periodo=([^&]+)/.exec(location.hash);
-        if (linked) { period.value = decodeURIComponent(linked[1]); apply(); }
-      });
-      apply();
+      window.addEventListener('hashchange', fromHash);
+      fromHash();
       return;
     }
     var go = function () {
