@@ -9,7 +9,7 @@ import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
 import { buildContacts, recordDerivation } from './transform.ts';
-import { openWarehouse, setMeta, sqlString, type Warehouse } from './warehouse.ts';
+import { openWarehouse, setMeta, sqlFilePath, sqlString, type Warehouse } from './warehouse.ts';
 
 /** The canonical leg fields of SPEC §1, in the order the staging table holds them. */
 export const LEG_FIELDS = [
@@ -328,7 +328,7 @@ function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): st
   const payload = layout.fieldColumns.size < layout.names.length
     ? `CAST(json_object(${layout.names.map((name, index) => `${sqlString(name)}, c${index}`).join(', ')}) AS VARCHAR)`
     : undefined;
-  return recordsQuery(column, fileIndex, `read_csv(${sqlString(path)}, header = true, auto_detect = false, columns = {${columns}},
+  return recordsQuery(column, fileIndex, `read_csv(${sqlFilePath(path)}, header = true, auto_detect = false, columns = {${columns}},
     delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES},
     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`, payload);
 }
@@ -339,7 +339,7 @@ function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): st
  * for a column with gaps) loses its `.0`, so that a phone number `11987654321.0` keeps its key.
  */
 async function parquetRecordsQuery(warehouse: Warehouse, path: string, fileIndex: number): Promise<string> {
-  const reader = `read_parquet(${sqlString(path)})`;
+  const reader = `read_parquet(${sqlFilePath(path)})`;
   const types = new Map((await warehouse.rows<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${reader}`))
     .map((row) => [row.column_name, row.column_type]));
   return recordsQuery((field) => {
@@ -370,12 +370,12 @@ function recordsQuery(column: (field: string) => string, fileIndex: number, read
 function jsonRecordsQuery(path: string, fileIndex: number): string {
   const columns = FILE_FIELDS.map((field) => `${sqlString(field)}: 'VARCHAR'`).join(', ');
   const format = /\.json(\.gz)?$/i.test(path) ? 'auto' : 'newline_delimited';
-  return recordsQuery((field) => field, fileIndex, `read_json(${sqlString(path)}, format = '${format}', columns = {${columns}})`);
+  return recordsQuery((field) => field, fileIndex, `read_json(${sqlFilePath(path)}, format = '${format}', columns = {${columns}})`);
 }
 
 /** JSONL lines, each kept whole as its raw payload; `line N` is the file's N-th line. Sources as in recordsQuery. */
 function jsonLinesQuery(path: string, fileIndex: number): string {
-  const lines = `read_csv(${sqlString(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
+  const lines = `read_csv(${sqlFilePath(path)}, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)`;
   const paths = FILE_FIELDS.map((field) => sqlString(`$."${field}"`)).join(', ');
   const fields = LEG_FIELDS.map((field, index) => `fields[${index + 1}] AS ${field}`).join(', ');
   // Nested CASE, not AND: json_type must never see text that is not JSON.

@@ -84,6 +84,15 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * A file path as the argument of DuckDB's file readers (read_csv, read_json, read_parquet), which
+ * expand `*`, `?` and `[…]` as globs: `calls[1].csv` would read `calls1.csv` and `a*.csv` every
+ * match. Each such character is matched as itself (`[*]`).
+ */
+export function sqlFilePath(path: string): string {
+  return sqlString(path.replace(/[*?[]/g, (character) => `[${character}]`));
+}
+
 /** A DuckDB file that holds other tables and none of a warehouse's is someone else's: left untouched. */
 async function refuseForeignDatabase(warehouse: Warehouse, path: string): Promise<void> {
   const tables = (await warehouse.rows<{ table_name: string }>(

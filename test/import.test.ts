@@ -522,6 +522,32 @@ describe('bad input', () => {
     expect(io.lines.some((line) => line.includes('missing.csv') && line.includes('file not found'))).toBe(true);
   });
 
+  it('reads a file whose name holds glob characters as that one file (DuckDB\'s readers would expand them)', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const legsOf = (prefix: string) => [leg({ call_id: `${prefix}-1`, started_at: '2026-11-20T10:00:00Z' })];
+    // Each neighbour matches its file's name read as a glob, and must not be read.
+    await writeCsv(join(dir, 'calls1.csv'), legsOf('neighbour-csv'));
+    await writeJsonl(join(dir, 'callsXjsonl.jsonl'), legsOf('neighbour-jsonl'));
+    const parquetSource = await writeCsv(join(dir, 'parquet-source.csv'), legsOf('parquet'));
+    const parquetWarehouse = join(dir, 'p.duckdb');
+    await importInto(parquetWarehouse, [parquetSource]);
+    await exportLegsAsParquet(parquetWarehouse, join(dir, 'px.parquet'));
+    await exportLegsAsParquet(parquetWarehouse, join(dir, 'p?.parquet'));
+    const files = [
+      await writeCsv(join(dir, 'calls[1].csv'), legsOf('csv')),
+      await writeJsonl(join(dir, 'calls*jsonl.jsonl'), legsOf('jsonl')),
+      join(dir, 'p?.parquet'),
+    ];
+    const summary = await importLegs({ warehouse, config: config(), files: files.map((path) => ({ path })), io: memoryIo(FIXED_NOW) });
+    expect(summary).toMatchObject({ read: 3, loaded: 3, duplicates: 0 });
+    expect(await query(warehouse, 'SELECT call_id, source FROM legs ORDER BY call_id')).toEqual([
+      { call_id: 'csv-1', source: files[0] },
+      { call_id: 'jsonl-1', source: files[1] },
+      { call_id: 'parquet-1', source: files[2] },
+    ]);
+  });
+
   it('leaves the warehouse as it was when a load fails midway', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');

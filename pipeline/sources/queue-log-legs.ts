@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { modelSql, sqlString } from '../warehouse.ts';
+import { modelSql, sqlFilePath, sqlString } from '../warehouse.ts';
 import { lineWriter } from './line-writer.ts';
 import type { Segment } from './queue-log.ts';
 import type { RosterEntry } from './roster.ts';
@@ -73,7 +73,7 @@ export async function writeQueueLogLegs(request: QueueLogLegsRequest): Promise<v
       SELECT unnest(from_json($1, '[{"agent": "VARCHAR", "agent_id": "VARCHAR", "agent_name": "VARCHAR", "supervisor": "VARCHAR", "team": "VARCHAR"}]'), recursive := true)`,
       [JSON.stringify(agents)]);
     // A table, not a view: read once, and its exact size makes the roster the side hashed.
-    await connection.run(`CREATE TEMP TABLE queue_log_segments AS SELECT * FROM read_csv(${sqlString(request.segments)},
+    await connection.run(`CREATE TEMP TABLE queue_log_segments AS SELECT * FROM read_csv(${sqlFilePath(request.segments)},
       header = false, auto_detect = false, delim = '|', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n',
       columns = {'seq': 'BIGINT', 'file': 'BIGINT', 'line': 'BIGINT', 'time': 'BIGINT', 'callid': 'VARCHAR', 'queue': 'VARCHAR',
         'customer': 'VARCHAR', 'agent': 'VARCHAR', 'status': 'VARCHAR', 'talk': 'VARCHAR'})`);
