@@ -48,6 +48,17 @@ export async function recentRuns(warehouse: string, limit = 60): Promise<RunReco
   return runs.reverse().slice(0, limit);
 }
 
+/**
+ * Whether a tick of the daemon went without a run: the log has runs (a first start catches up
+ * nothing), and none of those that send the report (`scheduled`, `run`) finished, well or not,
+ * having started at or after the tick. A run stopped by SIGTERM or refused by the lock did not.
+ */
+export async function missedTick(warehouse: string, tick: Date): Promise<boolean> {
+  const runs = await recentRuns(warehouse);
+  return runs.length > 0 && !runs.some((run) => (run.kind === 'scheduled' || run.kind === 'run')
+    && (run.outcome === 'ok' || run.outcome === 'failed') && new Date(run.started) >= tick);
+}
+
 /** The pipeline's health at a glance: the last run's outcome and the last success. */
 export function healthOf(runs: RunRecord[]): { status: 'ok' | 'failing' | 'unknown'; lastSuccess?: string; failuresSinceSuccess: number } {
   const ran = runs.filter((run) => run.outcome !== 'refused');

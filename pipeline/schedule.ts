@@ -1,4 +1,4 @@
-import cron from 'node-cron';
+import cron, { type ScheduledTask } from 'node-cron';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import { datesFromArgs } from './extract.ts';
@@ -6,6 +6,7 @@ import type { Env } from './extract/auth.ts';
 import { addDays, isIsoDate } from './extract/time.ts';
 import type { Io } from './io.ts';
 import { formatDateTime } from './render/format.ts';
+import { missedTick } from './run-log.ts';
 import { runPipeline, scheduledDates, type RunRequest, type RunResult } from './run.ts';
 
 /**
@@ -27,7 +28,16 @@ export interface DaemonOptions {
   io: Io;
   /** One scheduled run at the instant it fired; `signal` aborts on stop. */
   runOnce: (firedAt: Date, signal: AbortSignal) => Promise<RunResult>;
+  /**
+   * Whether the daemon's last tick before its start went without a run (missedTick): it is then
+   * run at once, so that a host that was down, or a daemon stopped, at 06:00 still sends that
+   * day's report. Without it, nothing is caught up.
+   */
+  missed?: (tick: Date) => Promise<boolean>;
 }
+
+/** How far back a missed tick is still caught up: older reports are superseded by newer ones. */
+const CATCH_UP_HOURS = 24;
 
 export function startDaemon(options: DaemonOptions): Daemon {
   const { config, io } = options;
@@ -43,17 +53,28 @@ export function startDaemon(options: DaemonOptions): Daemon {
   let current: Promise<unknown> = Promise.resolve();
   let finish!: () => void;
   const stopped = new Promise<void>((resolve) => (finish = resolve));
-  const task = cron.schedule(expression, (context) => {
-    io.log(`schedule: run fired at ${context.date.toISOString()}`);
-    const run = options.runOnce(context.date, controller.signal).then(
+  const fire = (firedAt: Date): Promise<void> => {
+    const run = options.runOnce(firedAt, controller.signal).then(
       (result) => io.log(`schedule: run ended ${result.record.outcome} (exit ${result.exitCode})`),
       (error: unknown) => io.log(`schedule: run crashed: ${(error as Error).message}`),
     );
     current = run;
     return run;
+  };
+  const task = cron.schedule(expression, (context) => {
+    io.log(`schedule: run fired at ${context.date.toISOString()}`);
+    return fire(context.date);
   }, { timezone: timeZone, noOverlap: true, name: 'rechamadas' });
   const next = task.getNextRun();
   io.log(`schedule: "${expression}" in ${timeZone}, next run at ${next ? `${formatDateTime(next, timeZone)} (${timeZone})` : 'never'}`);
+  const tick = previousTick(task, expression, io.now());
+  if (tick && options.missed) {
+    current = options.missed(tick).then((missed) => {
+      if (!missed || controller.signal.aborted) return;
+      io.log(`schedule: the run due at ${formatDateTime(tick, timeZone)} (${timeZone}) did not happen; running it now`);
+      return fire(tick);
+    });
+  }
   return {
     stopped,
     nextRun: () => task.getNextRun(),
@@ -64,6 +85,19 @@ export function startDaemon(options: DaemonOptions): Daemon {
       void Promise.resolve(task.destroy()).then(() => current).then(finish);
     },
   };
+}
+
+/** The task's latest tick in the CATCH_UP_HOURS before `now`, walking back a minute at a time. */
+function previousTick(task: ScheduledTask, expression: string, now: Date): Date | undefined {
+  const seconds = [...cron.parse(expression).second].sort((a, b) => b - a);
+  const minute = Math.floor(now.getTime() / 60_000) * 60_000;
+  for (let back = 0; back <= CATCH_UP_HOURS * 60; back += 1) {
+    for (const second of seconds) {
+      const candidate = new Date(minute - back * 60_000 + second * 1000);
+      if (candidate <= now && task.match(candidate)) return candidate;
+    }
+  }
+  return undefined;
 }
 
 /** Stops the daemon on SIGTERM or SIGINT; returns the handler's remover. */
@@ -105,7 +139,11 @@ export const scheduleCommand: Command = {
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
     const paths = pathsOf(values, config);
-    const daemon = startDaemon({ config, io, runOnce: (firedAt, signal) => scheduledRun(config, paths, io, firedAt, { signal, env: process.env as Env }) });
+    const daemon = startDaemon({
+      config, io,
+      runOnce: (firedAt, signal) => scheduledRun(config, paths, io, firedAt, { signal, env: process.env as Env }),
+      missed: (tick) => missedTick(paths.warehouse, tick),
+    });
     stopOnSignals(daemon);
     await daemon.stopped;
     return EXIT.ok;

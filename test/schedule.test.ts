@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, parseConfig } from '../pipeline/config.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { scheduledDates, type RunResult } from '../pipeline/run.ts';
+import { appendRun, missedTick, type RunRecord } from '../pipeline/run-log.ts';
 import { startDaemon } from '../pipeline/schedule.ts';
+import { scratchDir } from './helpers.ts';
 
 const done = (firedAt: Date): RunResult => ({
   exitCode: 0,
@@ -73,6 +76,65 @@ describe('the schedule daemon (node-cron under a fixed clock)', () => {
     release();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(stopped).toBe(true);
+  });
+
+  it('runs at once the last tick it missed (host down, daemon stopped) when the run log says so, then keeps its schedule', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T17:00:00Z') }); // 14:00 in São Paulo, 8 h after the 06:00 tick
+    const config = parseConfig({});
+    const fired: Date[] = [];
+    const asked: Date[] = [];
+    const io = memoryIo(new Date());
+    const daemon = startDaemon({
+      config, io,
+      runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)),
+      missed: async (tick) => (asked.push(tick), true),
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(asked.map((date) => date.toISOString())).toEqual(['2026-11-26T09:00:00.000Z']);
+    expect(fired.map((date) => date.toISOString())).toEqual(['2026-11-26T09:00:00.000Z']);
+    expect(io.lines).toContain('schedule: the run due at 26/11/2026 06:00 (America/Sao_Paulo) did not happen; running it now');
+    await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+    daemon.stop('test');
+    await daemon.stopped;
+    expect(fired.map((date) => date.toISOString())).toEqual(['2026-11-26T09:00:00.000Z', '2026-11-27T09:00:00.000Z']);
+  });
+
+  it('catches nothing up when the last tick ran, or lies more than a day back', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-26T17:00:00Z') });
+    const fired: Date[] = [];
+    const asked: Date[] = [];
+    const start = (cronExpression: string) => startDaemon({
+      config: parseConfig({ schedule: { cron: cronExpression } }), io: memoryIo(new Date()),
+      runOnce: async (firedAt) => (fired.push(firedAt), done(firedAt)),
+      missed: async (tick) => (asked.push(tick), false),
+    });
+    const daily = start('0 6 * * *');
+    // Mondays only: the last tick (23/11) is three days back.
+    const weekly = start('0 6 * * 1');
+    await vi.advanceTimersByTimeAsync(1_000);
+    for (const daemon of [daily, weekly]) {
+      daemon.stop('test');
+      await daemon.stopped;
+    }
+    expect(asked.map((date) => date.toISOString())).toEqual(['2026-11-26T09:00:00.000Z']);
+    expect(fired).toEqual([]);
+  });
+
+  it('reads from the run log whether a tick went without a run that sends the report', async () => {
+    const warehouse = join(await scratchDir(), 'w.duckdb');
+    const tick = new Date('2026-11-26T09:00:00Z');
+    const run = (kind: RunRecord['kind'], started: string, outcome: RunRecord['outcome']): RunRecord => ({
+      ...done(tick).record, id: started, kind, started, ended: started, outcome,
+    });
+    expect(await missedTick(warehouse, tick)).toBe(false); // a first start: nothing was missed
+    await appendRun(warehouse, run('scheduled', '2026-11-25T09:00:00.120Z', 'ok'));
+    expect(await missedTick(warehouse, tick)).toBe(true);
+    await appendRun(warehouse, run('scheduled', '2026-11-26T09:00:00.080Z', 'aborted'));
+    await appendRun(warehouse, run('scheduled', '2026-11-26T09:05:00.000Z', 'refused'));
+    await appendRun(warehouse, run('rebuild', '2026-11-26T10:00:00.000Z', 'ok'));
+    expect(await missedTick(warehouse, tick)).toBe(true);
+    await appendRun(warehouse, run('run', '2026-11-26T11:00:00.000Z', 'failed'));
+    expect(await missedTick(warehouse, tick)).toBe(false);
   });
 
   it('reads its settings from the config, and names secrets only by their environment variable', () => {
