@@ -25,7 +25,7 @@ import { ratio } from './render/stats.ts';
 import { formatCell, sortValue, type Table } from './render/tables.ts';
 import { RenderPool, runLimited } from './render/workers.ts';
 import {
-  agentTable, bucketEntries, callbackTable, causeEntries, episodesByOrigin, groupTable, kpisOf, mixTable, overviewCards,
+  agentTable, bucketEntries, callbackTable, causeEntries, episodesByOrigin, groupTable, fcrShown, kpisOf, mixTable, overviewCards,
 } from './render/views.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'templates');
@@ -511,7 +511,7 @@ function agentPeriodTable(periods: Period[], rows: GroupRow[], teamByPeriod: Map
     const row = byPeriod.get(period.id);
     const k = kpisOf(row);
     const team = row?.team ? teamByPeriod.get(`${period.id}|${row.team}`)?.[0] : undefined;
-    return { period: period.label, contacts: k.contacts, callbacks: k.callbacks, rate: k.rate, team_rate: kpisOf(team).rate, fcr: k.fcr, pending: k.pending, aht: k.aht, unidentified: k.unidentified };
+    return { period: period.label, contacts: k.contacts, callbacks: k.callbacks, rate: k.rate, team_rate: kpisOf(team).rate, fcr: fcrShown(k), pending: k.pending, aht: k.aht, unidentified: k.unidentified };
   });
   return {
     id: 'periodos', caption: 'Indicadores',

@@ -84,6 +84,23 @@ describe('build-site output', () => {
     const month = await fcrCard('30-dias');
     expect(month.value).toMatch(/^\d+,\d\s?%$/);
     expect(month.change).toBe('sem comparação enquanto a janela está aberta');
+    // The tables say the same as the card: no FCR rather than a false 0 %, for every agent and team
+    // (in the last 7 days, contacts are called back or pending: none can have settled as resolved).
+    expect((await fcrCard('7-dias')).value).toBe('—');
+    const fcrColumn = async (page: string) => {
+      const html = await readFile(join(out, 'p', '7-dias', 'todas', page), 'utf8');
+      return [...html.matchAll(/<table[^]*?<\/table>/g)].flatMap(([table]) => {
+        const headers = [...table.matchAll(/<th scope="col"[^>]*><button[^>]*>([^<]+)<\/button>/g)].map((match) => match[1]);
+        if (!headers.includes('FCR')) return [];
+        const rows = [...table.matchAll(/<tr[^>]*>\s*(<td[^]*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<td[^>]*>([^]*?)<\/td>/g)].map((cell) => cell[1]));
+        return rows.map((cells) => cells[headers.indexOf('FCR')]);
+      });
+    };
+    for (const page of ['atendentes.html', 'equipes.html']) {
+      const cells = await fcrColumn(page);
+      expect(cells.length, page).toBeGreaterThan(0);
+      expect(new Set(cells), page).toEqual(new Set(['—']));
+    }
   });
 
   it('escapes every hostile value and never lets markup through', async () => {

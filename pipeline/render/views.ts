@@ -82,6 +82,11 @@ export function fcrWaiting(kpis: Kpis): boolean {
   return kpis.pending > 0 && (kpis.fcr === null || kpis.fcr === 0);
 }
 
+/** The FCR a table shows: none while it is waiting on the window (a false 0 % otherwise), as the card. */
+export function fcrShown(kpis: Kpis): number | null {
+  return fcrWaiting(kpis) ? null : kpis.fcr;
+}
+
 /** Columns shared by every comparison table (agents, teams, supervisors, reasons, UF...). */
 const KPI_COLUMNS: Table['columns'] = [
   { key: 'contacts', label: 'Atendimentos', kind: 'integer' },
@@ -104,7 +109,7 @@ function kpiCells(row: Measures) {
   return {
     contacts: k.contacts, callbacks: k.callbacks, rate: k.rate, ci_low: interval?.low ?? null, ci_high: interval?.high ?? null,
     same_day: row.cb_same_day, within_3_days: row.cb_within_3_days, over_3_days: row.cb_over_3_days,
-    fcr: k.fcr, pending: k.pending, aht: k.aht, unidentified: k.unidentified,
+    fcr: fcrShown(k), pending: k.pending, aht: k.aht, unidentified: k.unidentified,
   };
 }
 
