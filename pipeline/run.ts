@@ -52,6 +52,11 @@ export function scheduledDates(now: Date, config: Config): { dates: string[]; em
   return { dates, emailDate: yesterday };
 }
 
+/** Records an extraction could not map are loaded into the quarantine with the rest: the import counts them among its rejections. */
+function rejectedOf(summary: { unmapped: number; imported?: { rejected: number } }): number {
+  return summary.imported?.rejected ?? summary.unmapped;
+}
+
 export async function runPipeline(request: RunRequest): Promise<RunResult> {
   const { config, io, warehouse } = request;
   const started = io.now();
@@ -106,7 +111,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
         const summary = await loadRaw({ config, dates: record.dates, io, warehouse });
         record.extracted = summary.records + summary.unmapped;
         record.loaded = summary.imported?.loaded ?? 0;
-        record.rejected = (summary.imported?.rejected ?? 0) + summary.unmapped;
+        record.rejected = rejectedOf(summary);
         for (const day of summary.missing) record.warnings.push(`nothing landed for ${day.source} ${day.date}`);
         notLoaded.push(...summary.missing);
         // A day of a source with nothing to reload is as missing as one whose extraction failed.
@@ -116,7 +121,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
       const summary = await extract({ config, dates: record.dates, io, warehouse, env: request.env, sleep: request.sleep });
       record.extracted = summary.records + summary.unmapped;
       record.loaded = summary.imported?.loaded ?? 0;
-      record.rejected = (summary.imported?.rejected ?? 0) + summary.unmapped;
+      record.rejected = rejectedOf(summary);
       for (const failure of summary.failures) record.warnings.push(`extraction failed for ${failure.source} ${failure.date}: ${failure.error}`);
       notLoaded.push(...summary.failures);
       extractFailed = summary.failures.length > 0;

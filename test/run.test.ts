@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../pipeline/command.ts';
-import type { DemoApi } from '../pipeline/demo/server.ts';
+import { startDemoApi, type DemoApi } from '../pipeline/demo/server.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { acquireLock, lockPathOf } from '../pipeline/run-lock.ts';
 import { recentRuns } from '../pipeline/run-log.ts';
@@ -161,5 +161,27 @@ describe('a scheduled run end to end (demo API → warehouse → site → report
     expect(lock.recovered).toBe(DEAD_PID);
     await expect(acquireLock(config.warehouse, FIXED_NOW)).rejects.toThrow(/another run is in progress \(pid \d+/);
     await lock.release();
+  }, 120_000);
+});
+
+describe('the run log of a run over an unreliable platform', () => {
+  it('counts each rejected record once: the unmapped ones are among the import\'s rejections', async () => {
+    const api = await startDemoApi({ seed: 4, timeZone: 'America/Sao_Paulo', callsPerDay: 40, faults: true, slowMs: 50, retryAfterSeconds: 0 });
+    const dir = await suiteDir();
+    try {
+      const config = runConfig(api.url, dir);
+      const io = memoryIo(FIXED_NOW);
+      const result = await scheduledRun(config, { warehouse: config.warehouse, site: config.schedule.site }, io, FIXED_NOW, {
+        env: envOf(api), workers: 0, sleep: async () => {},
+      });
+      const unmapped = io.lines.filter((line) => /^extract \S+:/.test(line)).map((line) => Number(/\((\d+) unmapped\)/.exec(line)?.[1] ?? 0));
+      const [, imported] = /^import: read \d+, loaded \d+, duplicates \d+, rejected (\d+)/m.exec(io.lines.join('\n')) ?? [];
+      expect(unmapped.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+      expect(result.record.rejected).toBe(Number(imported));
+      expect((await recentRuns(config.warehouse))[0]!.rejected).toBe(Number(imported));
+    } finally {
+      await api.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
