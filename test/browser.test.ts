@@ -151,6 +151,22 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  it('shows, after Back, the period of the page and the rows its filters select', async () => {
+    const { page, problems } = await openPage(`${base}p/30-dias/todas/atendentes.html`);
+    await page.getByRole('combobox', { name: 'Equipe' }).selectOption('Equipe Sul');
+    expect(await visibleRows(page, '#tbl-atendentes')).toBe(2);
+    await page.getByRole('combobox', { name: 'Período' }).selectOption('7-dias');
+    await page.waitForURL(/\/p\/7-dias\/todas\/atendentes\.html$/);
+    await page.goBack();
+    await page.waitForURL(/\/p\/30-dias\/todas\/atendentes\.html$/);
+    await expect.poll(() => page.getByRole('combobox', { name: 'Período' }).inputValue()).toBe('30-dias');
+    // The team filter the user left is kept, and the table agrees with it.
+    const team = await page.getByRole('combobox', { name: 'Equipe' }).inputValue();
+    await expect.poll(() => visibleRows(page, '#tbl-atendentes')).toBe(team === 'Equipe Sul' ? 2 : 4);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('searches callbacks by protocol and shows their episode timeline', async () => {
     const { page, problems } = await openPage(`${base}p/30-dias/todas/rechamadas.html`);
     const protocol = await page.locator('#tbl-rechamadas tbody tr:first-child td:nth-child(3)').textContent();

@@ -110,6 +110,16 @@
     });
   }
 
+  // Back and Forward restore a page with its controls as they were left, the browser refilling
+  // them: the period and operator selects go back to this page's own, and the filters are applied.
+  function showRestored() {
+    document.querySelectorAll('form[data-selector]:not([data-local]) select').forEach(function (select) {
+      Array.prototype.forEach.call(select.options, function (option) { if (option.defaultSelected) { select.value = option.value; } });
+    });
+    document.querySelectorAll('table[data-sortable]').forEach(applyFilters);
+  }
+
   document.querySelectorAll('form[data-selector]').forEach(initSelector);
   document.querySelectorAll('table[data-sortable]').forEach(function (table) { initSortable(table); initFilters(table); });
+  window.addEventListener('pageshow', showRestored);
 }());
