@@ -111,7 +111,7 @@ async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<
     await registerPeriods(db, periods);
     const scopes = [ALL, ...(await operatorsOf(db))];
     const groups = new Map<Dimension, GroupRow[]>();
-    for (const dimension of ['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'uf', 'region'] as const) {
+    for (const dimension of ['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const) {
       groups.set(dimension, await groupKpis(db, dimension, dimension === 'center'));
     }
     const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), lastDay);
@@ -200,7 +200,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   const pageHref = (root: string, period: string, scope: string, file: string) => `${root}p/${period}/${scopeSlug(scope)}/${file}`;
 
   const index = (dimension: Dimension) => groupBy(data.groups.get(dimension)!, (row) => `${row.period_id}|${row.part}|${row.scope}`);
-  const byDimension = new Map<Dimension, Map<string, GroupRow[]>>((['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'uf', 'region'] as const).map((d) => [d, index(d)]));
+  const byDimension = new Map<Dimension, Map<string, GroupRow[]>>((['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const).map((d) => [d, index(d)]));
   const rowsOf = (dimension: Dimension, period: string, scope: string, part = 'current') => byDimension.get(dimension)!.get(`${period}|${part}|${scope}`) ?? [];
   const returningOf = (period: string, scope: string, part: string) => data.returning.find((r) => r.period_id === period && r.scope === scope && r.part === part);
   const callbacksByList = groupBy(data.callbacks.callbacks, (row) => row.list);
@@ -308,6 +308,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
         tables: [
           groupTable('regioes', 'Regiões', 'Região', regionRows, center),
           groupTable('ufs', 'UFs', 'UF', ufRows, center, { key: 'region', label: 'Região' }),
+          groupTable('ddds', 'DDDs', 'DDD', rowsOf('ddd', period.id, scope), center, { key: 'uf', label: 'UF' }),
         ],
       });
     });

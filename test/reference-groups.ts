@@ -7,14 +7,14 @@
  * Counting rules, from SPEC.md §5 (and §3–4 for the words it uses) and docs/decisions.md:
  * - contacts       = eligible contacts with local_date in P, counted in the groups of the contact
  *                    itself (its handling leg's agent, supervisor, team, queue, reason; its
- *                    operator; its customer's UF and region).
+ *                    operator; its customer's DDD, UF and region).
  * - callbacks      = callbacks (is_callback) with local_date in P, counted in the groups of their
  *                    ATTRIBUTED contact. SPEC: "whose attributed contact belongs to G (for reason,
  *                    operator, team, supervisor: the attributed contact's values)". Reading: "belongs
  *                    to G" is the general rule, so it holds for every dimension, queue included (the
  *                    parenthesis spells out the dimensions that are attributes of a contact rather
- *                    than of an agent). For uf/region the reading does not matter: a callback and
- *                    its attributed contact share the customer_key (SPEC §4), hence UF and region.
+ *                    than of an agent). For ddd/uf/region the reading does not matter: a callback and
+ *                    its attributed contact share the customer_key (SPEC §4), hence DDD, UF and region.
  *                    The attributed contact may lie before P. Split by bucket and by cause.
  * - resolved_*     = resolved yes / no / pending of G's contacts (the eligible ones) in P;
  *                    fcr = yes / (yes + no), null when yes + no = 0, pending beside it.
@@ -26,7 +26,7 @@
  *                    wrap over answered legs handled by the agent in P"; docs/decisions.md "AHT
  *                    counts answered legs by the leg's own local date". For the other dimensions the
  *                    SPEC is silent; reading: a leg belongs to the groups of its own values (SPEC §1:
- *                    "values at the time of the call"; its own operator; the UF/region of its own
+ *                    "values at the time of the call"; its own operator; the DDD/UF/region of its own
  *                    customer key, SPEC §6 `legs`), as it does to its own agent.
  * - returning customers (center and per operator only, docs/site.md) = distinct customers with a
  *                    callback in P / distinct customers with an eligible contact in P. Per operator:
@@ -56,7 +56,7 @@ import type { ReasonRule } from '../pipeline/config.ts';
 import { WHITE_SPACE, compareText, keyPlace, reasonForComparison, type Leg, type RefContact } from './reference.ts';
 import { legLocalDate } from './reference-kpis.ts';
 
-export const DIMENSIONS = ['center', 'operator', 'agent', 'supervisor', 'team', 'queue', 'reason', 'reason_category', 'uf', 'region'] as const;
+export const DIMENSIONS = ['center', 'operator', 'agent', 'supervisor', 'team', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const;
 export type GroupDimension = (typeof DIMENSIONS)[number];
 
 /** The additive counts per group, written from SPEC §5 (the same names as the site's query). */
@@ -117,6 +117,7 @@ interface Place {
   team: string | null;
   queue: string | null;
   reason: string | null;
+  ddd: string | null;
   uf: string | null;
   region: string | null;
 }
@@ -210,8 +211,7 @@ export function referenceGroupKpis(
   // TMA side: answered legs by their own local date, in their own groups.
   for (const leg of legs) {
     if (leg.status !== 'answered' || !inside(legLocalDate(leg, options.timeZone), period)) continue;
-    const { uf, region } = keyPlace(leg.customer_key);
-    credit({ ...leg, uf, region }, (row) => {
+    credit({ ...leg, ...keyPlace(leg.customer_key) }, (row) => {
       row.answered_legs += 1;
       row.handle_seconds += leg.talk + leg.hold + leg.wrap;
     });

@@ -73,6 +73,22 @@ describe('build-site output', () => {
     expect(september).toContain('setembro de 2026 (01/09/2026 a 30/09/2026) · todas as operadoras · dados a partir de 12/09/2026');
   });
 
+  it('breaks the KPIs down by DDD, each with its UF, the SQL models\' counts', async () => {
+    const db = await openSiteDb(warehouse, 'America/Sao_Paulo');
+    const expected = await db.rows<{ ddd: string; contacts: number }>(`
+      SELECT coalesce(ddd, '(não informado)') AS ddd, CAST(count(*) FILTER (WHERE eligible) AS INTEGER) AS contacts
+      FROM contacts WHERE local_date BETWEEN DATE '2026-10-29' AND DATE '2026-11-27' GROUP BY ALL ORDER BY ddd`);
+    db.close();
+    const html = await readFile(join(out, 'p', '30-dias', 'todas', 'uf.html'), 'utf8');
+    const table = /<table id="tbl-ddds"[^]*?<\/table>/.exec(html)?.[0] ?? '';
+    const rows = [...table.matchAll(/<tr[^>]*>\s*(<td[^]*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<td[^>]*>([^]*?)<\/td>/g)].map((cell) => cell[1]!));
+    // DDD, UF, then the KPI columns (Atendimentos first).
+    expect(rows.map(([ddd, , contacts]) => ({ ddd: ddd!, contacts: Number(contacts) })).sort((a, b) => a.ddd.localeCompare(b.ddd)))
+      .toEqual(expected.map((row) => ({ ddd: row.ddd, contacts: row.contacts })).sort((a, b) => a.ddd.localeCompare(b.ddd)));
+    expect(rows.find(([ddd]) => ddd === '31')?.[1]).toBe('MG');
+    expect(rows.find(([ddd]) => ddd === '85')?.[1]).toBe('CE');
+  });
+
   it('shows no FCR while nothing of the period can have settled as resolved, and never compares an open window', async () => {
     const fcrCard = async (period: string) => {
       const html = await readFile(join(out, 'p', period, 'todas', 'index.html'), 'utf8');

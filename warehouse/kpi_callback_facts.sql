@@ -1,5 +1,5 @@
 -- kpi_callback_facts: one row per callback with the ATTRIBUTED contact's operator, agent, team,
--- supervisor, queue and reason (SPEC §4–5), joined once here so every callback KPI model and the
+-- supervisor, queue, reason and place (DDD, UF, region: the customer's, shared by both) (SPEC §4–5), joined once here so every callback KPI model and the
 -- dashboard's lists read it instead of repeating the self-join of `contacts`.
 CREATE OR REPLACE TABLE kpi_callback_facts AS
 SELECT
@@ -18,6 +18,7 @@ SELECT
     origin.queue,
     origin.reason,
     origin.reason_category,
+    origin.ddd,
     origin.uf,
     origin.region
 FROM contacts AS callback

@@ -1,10 +1,10 @@
 -- kpi_group_daily: SPEC §5 KPI inputs per dimension, group, day and operator, for every slice the
 -- dashboard shows, in one table; `dimension` says which column `group_key` is:
 --   center (one group, 'centro'), operator, agent (agent_id; contacts without an agent are left
---   out), supervisor, team, queue, reason, reason_category, uf, region.
+--   out), supervisor, team, queue, reason, reason_category, ddd, uf, region.
 -- Missing keys become '(não informado)'. Describing columns, as seen that day in the contact facts
 -- (not the legs), NULL for the other dimensions: an agent's name (group_label), team and
--- supervisor; a team's supervisor; a reason's category; a UF's region.
+-- supervisor; a team's supervisor; a reason's category; a DDD's UF; a UF's region.
 -- Rates are not stored: every period sums these counts first and divides last.
 
 -- Earlier versions kept the facts below, summed at their full grain, in two more tables; the
@@ -21,7 +21,7 @@ DROP TABLE IF EXISTS kpi_aht_daily;
 CREATE OR REPLACE TEMP VIEW kpi_daily_facts AS
 WITH handled AS (
     SELECT
-        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
+        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, ddd, uf, region,
         CAST(eligible AS BIGINT) AS contacts,
         CAST(eligible AND resolved = 'yes' AS BIGINT) AS resolved_yes,
         CAST(eligible AND resolved = 'no' AS BIGINT) AS resolved_no,
@@ -32,7 +32,7 @@ WITH handled AS (
 ),
 charged AS (
     SELECT
-        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
+        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, ddd, uf, region,
         CAST(1 AS BIGINT) AS callbacks,
         CAST(bucket = 'same_day' AS BIGINT) AS cb_same_day,
         CAST(bucket = 'within_3_days' AS BIGINT) AS cb_within_3_days,
@@ -46,7 +46,7 @@ charged AS (
 ),
 answered_legs AS (
     SELECT
-        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region,
+        local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, ddd, uf, region,
         CAST(1 AS BIGINT) AS answered_legs,
         CAST(COALESCE(talk_seconds, 0) + COALESCE(hold_seconds, 0) + COALESCE(wrap_seconds, 0) AS BIGINT) AS handle_seconds
     FROM legs
@@ -72,6 +72,7 @@ WITH keyed AS (
             WHEN 'queue' THEN COALESCE(queue, '(não informado)')
             WHEN 'reason' THEN COALESCE(reason, '(não informado)')
             WHEN 'reason_category' THEN COALESCE(reason_category, '(não informado)')
+            WHEN 'ddd' THEN COALESCE(ddd, '(não informado)')
             WHEN 'uf' THEN COALESCE(uf, '(não informado)')
             WHEN 'region' THEN COALESCE(region, '(não informado)')
         END AS group_key
@@ -84,8 +85,9 @@ SELECT
     CASE WHEN dimension_name IN ('agent', 'team') THEN max(supervisor) FILTER (WHERE is_contact_fact) END AS supervisor,
     CASE WHEN dimension_name = 'reason' THEN max(reason_category) FILTER (WHERE is_contact_fact) END AS reason_category,
     CASE WHEN dimension_name = 'uf' THEN max(region) FILTER (WHERE is_contact_fact) END AS region,
+    CASE WHEN dimension_name = 'ddd' THEN max(uf) FILTER (WHERE is_contact_fact) END AS uf,
     -- Every measure of the facts, summed.
-    CAST(COALESCE(SUM(COLUMNS(* EXCLUDE (local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, uf, region, is_contact_fact, group_key))), 0) AS BIGINT)
+    CAST(COALESCE(SUM(COLUMNS(* EXCLUDE (local_date, operator, agent_id, agent_name, supervisor, team, queue, reason, reason_category, ddd, uf, region, is_contact_fact, group_key))), 0) AS BIGINT)
 FROM keyed
 WHERE group_key IS NOT NULL
 GROUP BY local_date, operator, group_key;
@@ -99,15 +101,15 @@ WITH by_region AS MATERIALIZED (
 whole AS (
     SELECT
         local_date, operator,
-        CAST(SUM(COLUMNS(* EXCLUDE (dimension, local_date, operator, group_key, group_label, team, supervisor, reason_category, region))) AS BIGINT)
+        CAST(SUM(COLUMNS(* EXCLUDE (dimension, local_date, operator, group_key, group_label, team, supervisor, reason_category, region, uf))) AS BIGINT)
     FROM by_region
     GROUP BY local_date, operator
 )
 SELECT 'center' AS dimension, local_date, operator, 'centro' AS group_key, 'centro' AS group_label,
-    NULL AS team, NULL AS supervisor, NULL AS reason_category, NULL AS region, COLUMNS(whole.* EXCLUDE (local_date, operator))
+    NULL AS team, NULL AS supervisor, NULL AS reason_category, NULL AS region, NULL AS uf, COLUMNS(whole.* EXCLUDE (local_date, operator))
 FROM whole
 UNION ALL
-SELECT 'operator', local_date, operator, COALESCE(operator, '(não informado)'), COALESCE(operator, '(não informado)'), NULL, NULL, NULL, NULL, COLUMNS(whole.* EXCLUDE (local_date, operator))
+SELECT 'operator', local_date, operator, COALESCE(operator, '(não informado)'), COALESCE(operator, '(não informado)'), NULL, NULL, NULL, NULL, NULL, COLUMNS(whole.* EXCLUDE (local_date, operator))
 FROM whole
 UNION ALL
 SELECT * FROM kpi_group_rollup('agent')
@@ -119,13 +121,15 @@ UNION ALL
 SELECT * FROM kpi_group_rollup('queue')
 UNION ALL
 -- Reasons: the spellings of one reason summed into its group, under its label.
-SELECT 'reason', r.local_date, r.operator, coalesce(l.label, r.group_key), coalesce(l.label, r.group_key), NULL, NULL, max(r.reason_category), NULL,
-    CAST(SUM(COLUMNS(r.* EXCLUDE (dimension, local_date, operator, group_key, group_label, team, supervisor, reason_category, region))) AS BIGINT)
+SELECT 'reason', r.local_date, r.operator, coalesce(l.label, r.group_key), coalesce(l.label, r.group_key), NULL, NULL, max(r.reason_category), NULL, NULL,
+    CAST(SUM(COLUMNS(r.* EXCLUDE (dimension, local_date, operator, group_key, group_label, team, supervisor, reason_category, region, uf))) AS BIGINT)
 FROM kpi_group_rollup('reason') r
 LEFT JOIN kpi_reason_labels l ON l.reason = r.group_key
 GROUP BY r.local_date, r.operator, coalesce(l.label, r.group_key)
 UNION ALL
 SELECT * FROM kpi_group_rollup('reason_category')
+UNION ALL
+SELECT * FROM kpi_group_rollup('ddd')
 UNION ALL
 SELECT * FROM kpi_group_rollup('uf')
 UNION ALL

@@ -11,7 +11,7 @@ export const MEASURES = [
 export type Measures = Record<(typeof MEASURES)[number], number>;
 
 /** The slices `kpi_group_daily` rolls up (its `dimension` column). */
-export type Dimension = 'center' | 'operator' | 'agent' | 'supervisor' | 'team' | 'queue' | 'reason' | 'reason_category' | 'uf' | 'region';
+export type Dimension = 'center' | 'operator' | 'agent' | 'supervisor' | 'team' | 'queue' | 'reason' | 'reason_category' | 'ddd' | 'uf' | 'region';
 
 /** `scope` is an operator, or `*` for all operators together. */
 export interface GroupRow extends Measures {
@@ -23,6 +23,7 @@ export interface GroupRow extends Measures {
   team: string | null;
   supervisor: string | null;
   region: string | null;
+  uf: string | null;
   reason_category: string | null;
 }
 
@@ -30,6 +31,7 @@ const EXTRA_COLUMNS: Partial<Record<Dimension, string[]>> = {
   agent: ['team', 'supervisor'],
   team: ['supervisor'],
   reason: ['reason_category'],
+  ddd: ['uf'],
   uf: ['region'],
 };
 
