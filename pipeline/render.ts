@@ -325,7 +325,9 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   for (const agentId of agentIds) jobs.push(async () => {
     const rows = agentPeriodRows.get(agentId) ?? [];
     const latest = rows.find((row) => row.period_id === defaultPeriod) ?? rows[0]!;
-    const trendDays = datesOf({ from: addDays(data.lastDay, 1 - AGENT_TREND_DAYS), to: data.lastDay });
+    // The last AGENT_TREND_DAYS days, from the data's first day at the earliest (no days of zeros before it).
+    const trendFrom = addDays(data.lastDay, 1 - AGENT_TREND_DAYS);
+    const trendDays = datesOf({ from: trendFrom < data.firstDay ? data.firstDay : trendFrom, to: data.lastDay });
     const daily = new Map((agentDaily.get(agentId) ?? []).map((row) => [row.local_date, row]));
     const trend = trendDays.map((date) => {
       const row = daily.get(date);
@@ -340,7 +342,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
         page: '', local: true,
         periods: data.periods.map((p) => ({ id: p.id, label: p.label, from: p.from, to: p.to, selected: p.id === defaultPeriod })),
       },
-      charts: [await charts.trend(trend, { title: `Atendimentos e taxa de rechamada por dia — ${name}`, description: `Últimos ${AGENT_TREND_DAYS} dias até ${formatDate(data.lastDay)}; barras: atendimentos, linha: taxa de rechamada.` })],
+      charts: [await charts.trend(trend, { title: `Atendimentos e taxa de rechamada por dia — ${name}`, description: `${formatDate(trendDays[0]!)} a ${formatDate(data.lastDay)}; barras: atendimentos, linha: taxa de rechamada.` })],
       tables: [
         agentPeriodTable(data.periods, rows, teamByPeriod),
         agentMixTable(data.periods, rows),

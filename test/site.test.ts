@@ -51,7 +51,10 @@ describe('build-site output', () => {
         }
       }
     }
-    expect(files.filter((file) => file.includes(`${join(out, 'atendente')}/`) && file.endsWith('.html'))).toHaveLength(4);
+    const agentPages = files.filter((file) => file.includes(`${join(out, 'atendente')}/`) && file.endsWith('.html'));
+    expect(agentPages).toHaveLength(4);
+    // An agent's 90-day trend starts where the data does (12/09), not with weeks of zeros.
+    expect(await readFile(agentPages[0]!, 'utf8')).toContain('12/09/2026 a 27/11/2026; barras: atendimentos, linha: taxa de rechamada.');
     expect((await fs.stat(join(out, 'index.html'))).size).toBeLessThan(300_000);
   });
 
