@@ -256,10 +256,11 @@ describe('timestamps (SPEC §1)', () => {
     expect(rows.map((row) => row.started_at.toISOString())).toEqual(forms.map(([, instant]) => instant));
   });
 
-  it('takes offsets under 24 hours, as ISO-8601 and every date library do', async () => {
+  it('takes hours and offsets under 24 hours, as ISO-8601 and most date libraries do', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
-    const starts = ['2026-11-20T10:00:00+23:59', '2026-11-20T10:00:00-24:00', '2026-11-20T10:00:00-99:00', '2026-11-20T10:00:00+05:60'];
+    const starts = ['2026-11-20T10:00:00+23:59', '2026-11-20T10:00:00-24:00', '2026-11-20T10:00:00-99:00', '2026-11-20T10:00:00+05:60',
+      '2026-11-20T24:00:00', '2026-11-20T24:00', '2026-11-20 24:00:00-03:00'];
     await importInto(warehouse, [await writeCsv(join(dir, 'offsets.csv'), starts.map((started_at, i) => leg({ call_id: `o${i}`, started_at })))]);
     expect(await query(warehouse, 'SELECT call_id FROM legs')).toEqual([{ call_id: 'o0' }]);
     expect((await query<{ reason: string }>(warehouse, 'SELECT reason FROM rejected_legs ORDER BY location')).map((row) => row.reason))

@@ -22,14 +22,15 @@ CREATE OR REPLACE MACRO trim_white_space(x) AS
   regexp_replace(x, '^' || white_space() || '+|' || white_space() || '+$', '', 'g');
 
 -- SPEC §1: ISO-8601 instant. Seconds are optional; without an offset the session time zone
--- (set to the center's) applies; an offset is less than 24 hours. Returns NULL when the text is
--- not such a timestamp.
+-- (set to the center's) applies; an offset is less than 24 hours, and so is the hour: `24:00`,
+-- which DuckDB would read as the next midnight, is refused as Python and Java refuse it. Returns
+-- NULL when the text is not such a timestamp.
 -- The usual shape (seconds, upper-case T or a space, no padding) goes straight to DuckDB's own
 -- cast; the others are normalised first (minutes-only times get ':00'), which costs more.
 CREATE OR REPLACE MACRO parse_instant(x) AS CASE
-  WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?')
+  WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?')
     THEN TRY_CAST(x AS TIMESTAMPTZ)
-  WHEN regexp_full_match(x, white_space() || '*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?' || white_space() || '*')
+  WHEN regexp_full_match(x, white_space() || '*\d{4}-\d{2}-\d{2}[Tt ]([01]\d|2[0-3]):\d{2}(:\d{2}([.,]\d{1,9})?)?([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?' || white_space() || '*')
     THEN TRY_CAST(regexp_replace(upper(replace(trim_white_space(x), ',', '.')), '^(.{10}.\d{2}:\d{2})([Z+-].*)?$', '\1:00\2') AS TIMESTAMPTZ)
   END;
 
