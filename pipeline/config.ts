@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { timeZoneSchema } from './timezone.ts';
 import { SITE_DEFAULTS, siteSchema } from './render/site-config.ts';
@@ -85,5 +86,25 @@ export async function loadConfig(path?: string): Promise<Config> {
   } catch (error) {
     throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseConfig(json, path);
+  return withPathsFrom(parseConfig(json, path), json, dirname(resolve(path)));
+}
+
+/**
+ * Paths a configuration file names are read from the file's folder (as tsconfig's are), so that
+ * the daemon, cron or a script started elsewhere finds the same files. Absolute paths stay as
+ * they are; a default the file leaves out (the warehouse, the site) stays in the working directory.
+ */
+function withPathsFrom(config: Config, given: unknown, folder: string): Config {
+  const named = (value: unknown, key: string) => typeof value === 'object' && value !== null && key in value;
+  const at = (path: string) => resolve(folder, path);
+  return {
+    ...config,
+    warehouse: named(given, 'warehouse') ? at(config.warehouse) : config.warehouse,
+    schedule: named((given as { schedule?: unknown }).schedule, 'site') ? { ...config.schedule, site: at(config.schedule.site) } : config.schedule,
+    sources: config.sources.map((source) => {
+      if (!('files' in source)) return source;
+      const files = source.files.map(at);
+      return 'roster' in source && source.roster !== undefined ? { ...source, files, roster: at(source.roster) } : { ...source, files };
+    }),
+  };
 }

@@ -21,9 +21,10 @@ export async function writeDemoQueueLog(options: { out: string; days: number; se
   const lines = queueLogLines(vox);
   await atomicWrite(join(options.out, 'queue_log'), `${lines.join('\n')}\n`);
   await atomicWrite(join(options.out, 'roster.csv'), rosterCsv(vox));
+  // Paths relative to the config file, which is read from its own folder.
   const config = {
-    warehouse: join(options.out, 'rechamadas.duckdb'),
-    sources: [{ type: 'asterisk-queue-log', name: 'vox', files: [join(options.out, 'queue_log')], roster: join(options.out, 'roster.csv'), timeZone: options.timeZone }],
+    warehouse: 'rechamadas.duckdb',
+    sources: [{ type: 'asterisk-queue-log', name: 'vox', files: ['queue_log'], roster: 'roster.csv', timeZone: options.timeZone }],
   };
   await atomicWrite(join(options.out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   return { lines: lines.length, legs: vox.length };

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../pipeline/config.ts';
 import { config, importInto, leg, query, scratchDir, writeCsv } from './helpers.ts';
@@ -35,6 +35,29 @@ describe('configuration', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{ "timezone": ');
     await expect(loadConfig(broken)).rejects.toThrow(/broken\.json is not valid JSON/);
+  });
+
+  it('reads the paths a file names from the file\'s folder, whatever the working directory', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'etc', 'rechamadas.json');
+    await mkdir(join(dir, 'etc'));
+    await writeFile(file, JSON.stringify({
+      warehouse: '../dados/rechamadas.duckdb',
+      schedule: { site: 'site' },
+      sources: [
+        { type: 'asterisk-queue-log', name: 'pbx', files: ['logs/queue_log', '/var/log/asterisk/queue_log'], roster: 'roster.csv' },
+        { type: 'asterisk-cdr', name: 'cdr', files: ['Master.csv'] },
+      ],
+    }));
+    const cfg = await loadConfig(file);
+    expect(cfg.warehouse).toBe(join(dir, 'dados', 'rechamadas.duckdb'));
+    expect(cfg.schedule.site).toBe(join(dir, 'etc', 'site'));
+    expect(cfg.sources[0]).toMatchObject({ files: [join(dir, 'etc', 'logs', 'queue_log'), '/var/log/asterisk/queue_log'], roster: join(dir, 'etc', 'roster.csv') });
+    expect(cfg.sources[1]).toMatchObject({ files: [join(dir, 'etc', 'Master.csv')] });
+    expect(cfg.sources[1]).not.toHaveProperty('roster');
+    // What the file leaves to the defaults stays in the working directory.
+    await writeFile(file, JSON.stringify({ callbackWindowDays: 3 }));
+    expect(await loadConfig(file)).toMatchObject({ warehouse: 'warehouse/rechamadas.duckdb', schedule: { site: 'site' } });
   });
 
   it('reads a file saved by Windows Notepad, byte-order mark first', async () => {

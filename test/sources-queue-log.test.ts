@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { writeDemoQueueLog } from '../pipeline/demo-queue-log.ts';
 import { generateDay } from '../pipeline/demo/generate.ts';
-import { parseConfig } from '../pipeline/config.ts';
+import { loadConfig, parseConfig } from '../pipeline/config.ts';
 import { importSources } from '../pipeline/files.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { parseQueueLogLine, SegmentAssembler, type QueueRejection, type Segment } from '../pipeline/sources/queue-log.ts';
@@ -261,7 +261,8 @@ describe('Asterisk queue_log source', () => {
     const expected = ['2026-11-25', '2026-11-26']
       .flatMap((date) => generateDay(date, 7, 'America/Sao_Paulo', { callsPerDay: 150 }))
       .filter((leg) => leg.operator === 'vox' && leg.direction === 'inbound');
-    const cfg = parseConfig(JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')));
+    // Its paths are relative to the config file, read from any working directory.
+    const cfg = await loadConfig(join(dir, 'config.json'));
     const { imported } = await importSources({ config: cfg, io: memoryIo(FIXED_NOW) });
     expect(imported).toMatchObject({ loaded: expected.length, rejected: 0 });
     expect(written.legs).toBeGreaterThan(expected.length);
