@@ -65,7 +65,7 @@ export async function extract(request: ExtractRequest): Promise<ExtractSummary> 
   const failures: DayFailure[] = [];
 
   // Credentials are checked for every source before the first request goes out.
-  const prepared = selectSources(config, request.sources).map((source) => {
+  const prepared = apiSourcesOf(config, request.sources).map((source) => {
     const http = createHttpClient(source.http, { sleep: request.sleep });
     return { source, http, auth: createAuth(source.name, source.auth, source.baseUrl, env, http) };
   });
@@ -158,7 +158,7 @@ export async function loadRaw(request: LoadRawRequest): Promise<LoadRawSummary> 
   const rawRoot = rawRootOf(warehouse);
   const missing: LoadRawSummary['missing'] = [];
   const batches: Batch[] = [];
-  for (const source of selectSources(config, request.sources)) {
+  for (const source of apiSourcesOf(config, request.sources)) {
     for (const date of [...request.dates].sort()) {
       const landed = await readLandedDay(rawRoot, source.name, date);
       if (!landed.length) missing.push({ source: source.name, date });
@@ -176,7 +176,8 @@ export function rawRootOf(warehouse: string): string {
   return join(dirname(warehouse), 'raw');
 }
 
-function selectSources(config: Config, names: string[] | undefined): SourceConfig[] {
+/** The configuration's API sources (all, or those named); a configuration without any is an error. */
+export function apiSourcesOf(config: Config, names?: string[]): SourceConfig[] {
   // File sources (docs/sources.md) are read by import-sources, not fetched.
   const apiSources: SourceConfig[] = config.sources.filter(isApiSource);
   if (!apiSources.length) throw new ConfigError('no API sources in the configuration: add a "sources" list (see docs/extraction.md)');

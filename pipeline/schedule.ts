@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { EXIT, UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
-import { datesFromArgs } from './extract.ts';
+import { apiSourcesOf, datesFromArgs } from './extract.ts';
 import type { Env } from './extract/auth.ts';
 import { addDays, isIsoDate } from './extract/time.ts';
 import type { Io } from './io.ts';
@@ -137,7 +137,7 @@ export const scheduleCommand: Command = {
   help: RUN_HELP,
   options: common,
   async run({ values }, io) {
-    const config = await loadConfig(values.config as string | undefined);
+    const config = await runnableConfig(values.config as string | undefined);
     const paths = pathsOf(values, config);
     const daemon = startDaemon({
       config, io,
@@ -156,7 +156,7 @@ export const runCommand: Command = {
   help: RUN_HELP,
   options: { ...common, date: { type: 'string' } },
   async run({ values }, io) {
-    const config = await loadConfig(values.config as string | undefined);
+    const config = await runnableConfig(values.config as string | undefined);
     const date = values.date as string | undefined;
     if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date must be a date as YYYY-MM-DD, got "${date}"`);
     const { dates, emailDate } = date
@@ -174,10 +174,17 @@ export const rebuildCommand: Command = {
   async run({ values }, io) {
     if (!values.from || !values.to) throw new UsageError('give --from YYYY-MM-DD --to YYYY-MM-DD');
     const dates = datesFromArgs(values);
-    const config = await loadConfig(values.config as string | undefined);
+    const config = await runnableConfig(values.config as string | undefined);
     return withSignals(async (signal) => (await runPipeline({ config, kind: 'rebuild', dates, fromRaw: Boolean(values['from-raw']), ...pathsOf(values, config), io, signal })).exitCode);
   },
 };
+
+/** The configuration, refused (exit 3) before any lock or backup when a run could not extract anything. */
+async function runnableConfig(path: string | undefined): Promise<Config> {
+  const config = await loadConfig(path);
+  apiSourcesOf(config);
+  return config;
+}
 
 /** SIGTERM/SIGINT during a one-off run: finish the current stage, then stop. */
 async function withSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { readdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, parseConfig } from '../pipeline/config.ts';
@@ -146,6 +147,20 @@ describe('the schedule daemon (node-cron under a fixed clock)', () => {
 });
 
 const run = promisify(execFile);
+
+describe('the run commands refuse a configuration they cannot run', () => {
+  it('exits 3 before taking the lock or backing anything up when no API source is configured', async () => {
+    const dir = await scratchDir();
+    const configFile = join(dir, 'rechamadas.json');
+    await writeFile(configFile, JSON.stringify({ warehouse: 'w/rechamadas.duckdb' }));
+    for (const args of [['run'], ['rebuild', '--from', '2026-11-01', '--to', '2026-11-02'], ['schedule']]) {
+      const failure = await run('node', ['bin/rechamadas.js', ...args, '--config', configFile]).then(() => null, (error: { code: number; stderr: string }) => error);
+      expect(failure?.code, args[0]).toBe(3);
+      expect(failure?.stderr, args[0]).toContain('no API sources in the configuration');
+    }
+    expect(await readdir(dir)).toEqual(['rechamadas.json']);
+  });
+});
 
 describe('help of the run commands', () => {
   it('says what each does, where its defaults come from and what each exit code means', async () => {
