@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import fs from 'fs-extra';
-import type { Command } from './command.ts';
+import { UsageError, type Command } from './command.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { publishAtomically } from './publish.ts';
@@ -548,10 +548,15 @@ function agentMixTable(periods: Period[], rows: GroupRow[]): Table {
 export const buildSiteCommand: Command = {
   summary: 'render the warehouse into the static dashboard (site/)',
   usage: 'rechamadas build-site [--warehouse PATH] [--out DIR] [--config FILE]',
+  help: `SOURCE_DATE_EPOCH (seconds since 1970, as reproducible builds set it) fixes the build time the
+pages show and the XLSX files carry: two builds of the same data are then byte-identical.`,
   options: { warehouse: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
-    await buildSite({ warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? 'site', config, io });
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    if (epoch !== undefined && !/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}"`);
+    const clock = epoch === undefined ? io : { ...io, now: () => new Date(Number(epoch) * 1000) };
+    await buildSite({ warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? 'site', config, io: clock });
     return 0;
   },
 };

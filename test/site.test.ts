@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import fs from 'fs-extra';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,8 @@ import { registerPeriods, returningCustomers } from '../pipeline/render/queries.
 import { customerReference, displayNumber } from '../pipeline/render/privacy.ts';
 import { wilsonInterval } from '../pipeline/render/stats.ts';
 import { createFixtureWarehouse, CUSTOMERS, FIXED_NOW, HOSTILE } from './site-fixture.ts';
+
+const run = promisify(execFile);
 
 const SECRET = 'test-secret';
 let warehouse: string;
@@ -200,6 +204,22 @@ describe('build-site output', () => {
       expect((await readFile(other)).equals(await readFile(file)), relative(out, file)).toBe(true);
     }
   });
+
+  it('is byte-identical from the command line too, built a second apart, when SOURCE_DATE_EPOCH fixes the clock', async () => {
+    const builds = [`${out}-cli-1`, `${out}-cli-2`];
+    const env = { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_NOW.getTime() / 1000) };
+    for (const target of builds) {
+      await run('node', ['bin/rechamadas.js', 'build-site', '--warehouse', warehouse, '--out', target], { env });
+      // XLSX files carry the build time to the second.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    }
+    const [first, second] = await Promise.all(builds.map(listFiles));
+    expect(second!.map((f) => relative(builds[1]!, f))).toEqual(first!.map((f) => relative(builds[0]!, f)));
+    for (const file of first!) {
+      expect((await readFile(join(builds[1]!, relative(builds[0]!, file)))).equals(await readFile(file)), relative(builds[0]!, file)).toBe(true);
+    }
+    expect(await readFile(join(builds[0]!, 'index.html'), 'utf8')).toContain('gerado em 27/11/2026 06:00');
+  }, 60_000);
 
   it('matches the snapshot of the overview page', async () => {
     await expect(await readFile(join(out, 'p', 'ultimo-dia', 'beta', 'index.html'), 'utf8')).toMatchFileSnapshot('__snapshots__/overview-ultimo-dia-beta.html');
