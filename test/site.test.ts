@@ -179,7 +179,7 @@ describe('build-site output', () => {
     // What Excel in Portuguese (Brazil) reads: ';', decimal comma, rates to four places.
     const columns = [{ key: 'n', label: 'Atendimentos', kind: 'integer' }, { key: 'r', label: 'Taxa', kind: 'percent' }, { key: 't', label: 'TMA', kind: 'duration' }] as const;
     expect(tableCsv({ id: 't', caption: 't', columns: [...columns], rows: [{ n: 1234, r: 0.5443201376936316, t: 557.0155 }, { n: 0, r: null, t: null }] }))
-      .toBe('\uFEFFAtendimentos;Taxa;TMA\r\n1234;0,5443;557\r\n0;;\r\n');
+      .toBe('\uFEFFAtendimentos;Taxa;TMA (s)\r\n1234;0,5443;557\r\n0;;\r\n');
   });
 
   it('links only relatively, to files that exist, and requests nothing from another host', async () => {
@@ -279,17 +279,27 @@ describe('KPI tables', () => {
 });
 
 describe('XLSX exports', () => {
-  it('keep the percent format on percent cells only', async () => {
+  it('keep the percent format on percent cells only, durations in seconds, dates as dates', async () => {
     const bytes = await pageWorkbook([{
       id: 't', caption: 'Tabela',
-      columns: [{ key: 'name', label: 'Nome', kind: 'text' }, { key: 'count', label: 'Total', kind: 'integer' }, { key: 'rate', label: 'Taxa', kind: 'percent' }],
-      rows: [{ name: 'a', count: 3, rate: 0.25 }, { name: 'b', count: 4, rate: null }, { name: 'c', count: 5, rate: 0.5 }],
+      columns: [
+        { key: 'name', label: 'Nome', kind: 'text' }, { key: 'count', label: 'Total', kind: 'integer' }, { key: 'rate', label: 'Taxa', kind: 'percent' },
+        { key: 'day', label: 'Dia', kind: 'date' }, { key: 'aht', label: 'TMA', kind: 'duration' },
+      ],
+      rows: [
+        { name: 'a', count: 3, rate: 0.25, day: '2026-11-26', aht: 557.0155 },
+        { name: 'b', count: 4, rate: null, day: null, aht: null },
+        { name: 'c', count: 5, rate: 0.5, day: '2026-11-27', aht: 60 },
+      ],
     }], FIXED_NOW);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0]!;
     expect([2, 4].map((row) => [sheet.getCell(row, 3).value, sheet.getCell(row, 3).numFmt])).toEqual([[0.25, '0.0%'], [0.5, '0.0%']]);
     expect([1, 2, 3].flatMap((row) => [sheet.getCell(row, 1).numFmt, sheet.getCell(row, 2).numFmt]).filter(Boolean)).toEqual([]);
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Nome', 'Total', 'Taxa', 'Dia', 'TMA (s)']);
+    expect([2, 4].map((row) => [sheet.getCell(row, 4).value, sheet.getCell(row, 4).numFmt])).toEqual([[new Date('2026-11-26T00:00:00Z'), 'dd/mm/yyyy'], [new Date('2026-11-27T00:00:00Z'), 'dd/mm/yyyy']]);
+    expect(sheet.getCell(2, 5)).toMatchObject({ value: 557.0155, numFmt: '0.0' });
   });
 });
 

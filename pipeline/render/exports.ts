@@ -18,7 +18,7 @@ export function neutralise(value: Cell): Cell {
  * a byte-order mark for the accents. `rechamadas export` is the data interface; this is for Excel.
  */
 export function tableCsv(table: Table): string {
-  const header = table.columns.map((column) => column.label);
+  const header = table.columns.map(exportedLabel);
   const rows = table.rows.map((row) => table.columns.map((column) => {
     const value = row[column.key] ?? null;
     return typeof value === 'number' ? spreadsheetNumber(value, column.kind) : neutralise(value);
@@ -29,6 +29,18 @@ export function tableCsv(table: Table): string {
 function spreadsheetNumber(value: number, kind: ColumnKind): string {
   const places = kind === 'percent' ? 4 : kind === 'duration' ? 1 : undefined;
   return String(places === undefined ? value : Number(value.toFixed(places))).replace('.', ',');
+}
+
+/** A column's header in a download: durations say their unit, as the page shows them as minutes. */
+function exportedLabel(column: Table['columns'][number]): string {
+  return column.kind === 'duration' ? `${column.label} (s)` : column.label;
+}
+
+/** Number formats of the workbook's columns, by kind; a date is a date cell, shown as in the pages. */
+const SHEET_FORMATS: Partial<Record<ColumnKind, string>> = { percent: '0.0%', duration: '0.0', date: 'dd/mm/yyyy' };
+
+function sheetValue(value: Cell, kind: ColumnKind): Cell | Date {
+  return kind === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : neutralise(value);
 }
 
 /** One workbook per page, one sheet per table; fixed dates so the bytes are reproducible. */
@@ -43,10 +55,11 @@ export async function pageWorkbook(tables: Table[], builtAt: Date): Promise<Buff
     while (used.has(name)) name = `${name.slice(0, 26)}_${used.size}`;
     used.add(name);
     const sheet = workbook.addWorksheet(name);
-    sheet.addRow(table.columns.map((column) => column.label));
-    for (const row of table.rows) sheet.addRow(table.columns.map((column) => neutralise(row[column.key] ?? null)));
+    sheet.addRow(table.columns.map(exportedLabel));
+    for (const row of table.rows) sheet.addRow(table.columns.map((column) => sheetValue(row[column.key] ?? null, column.kind)));
     table.columns.forEach((column, index) => {
-      if (column.kind === 'percent') sheet.getColumn(index + 1).numFmt = '0.0%';
+      const format = SHEET_FORMATS[column.kind];
+      if (format) sheet.getColumn(index + 1).numFmt = format;
     });
     shareCellStyles(sheet);
   }
