@@ -377,12 +377,39 @@ function runsPage(runs: RunRecord[], timeZone: string, current?: RunRecord): { i
       rows: [...(current ? [current] : []), ...runs].map((run) => ({
         started: when(run.started), kind: kind[run.kind],
         days: run.dates.length ? `${formatDate(run.dates[0]!)} a ${formatDate(run.dates.at(-1)!)}` : '—',
-        outcome: run === current ? 'em andamento (publicou esta versão do site)' : `${outcome[run.outcome]}${run.error ? `: ${run.error}` : ''}`,
+        outcome: run === current ? 'em andamento (publicou esta versão do site)' : `${outcome[run.outcome]}${run.error ? `: ${runTextPt(run.error)}` : ''}`,
         seconds: run === current ? null : Math.round((Date.parse(run.ended) - Date.parse(run.started)) / 1000),
-        extracted: run.extracted, loaded: run.loaded, rejected: run.rejected, warnings: run.warnings.join('; '),
+        extracted: run.extracted, loaded: run.loaded, rejected: run.rejected, warnings: run.warnings.map(runTextPt).join('; '),
       })),
+      empty: 'Nenhuma execução registrada ainda.',
     }],
   };
+}
+
+const STAGES_PT: Record<string, string> = {
+  backup: 'cópia de segurança', extract: 'extração', 'load-raw': 'recarga das páginas recebidas', reports: 'relatórios', site: 'site', email: 'e-mail',
+};
+
+/**
+ * The run log is written in English (ops read it in a terminal too); the page says in Portuguese
+ * what its warnings and errors are, with dates as dd/mm/aaaa. A detail from a failure (an HTTP or
+ * database message) stays as it was written.
+ */
+function runTextPt(text: string): string {
+  const date = (iso: string) => formatDate(iso);
+  const patterns: Array<[RegExp, (...groups: string[]) => string]> = [
+    [/^nothing landed for (\S+) (\d{4}-\d{2}-\d{2})$/, (source, day) => `nenhuma página recebida de ${source} para ${date(day!)}`],
+    [/^extraction failed for (\S+) (\d{4}-\d{2}-\d{2}): ([^]*)$/, (source, day, detail) => `extração de ${source} para ${date(day!)} falhou: ${detail}`],
+    [/^recovered a stale lock left by pid (\d+)$/, (pid) => `trava deixada pelo processo ${pid}, que não existe mais, retomada`],
+    [/^stopped before (\S+)$/, (stage) => `interrompida antes da etapa ${STAGES_PT[stage!] ?? stage}`],
+    [/^(\d+) warning\(s\)$/, (count) => `${count} aviso(s)`],
+    [/^([a-z-]+): ([^]*)$/, (stage, detail) => (STAGES_PT[stage!] ? `etapa ${STAGES_PT[stage!]}: ${detail}` : `${stage}: ${detail}`)],
+  ];
+  for (const [pattern, say] of patterns) {
+    const match = pattern.exec(text);
+    if (match) return say(...match.slice(1));
+  }
+  return text;
 }
 
 /** Content-hashed asset names: a new build never serves a stale cached stylesheet. */

@@ -54,6 +54,11 @@ describe('runs over time: late records, rebuilds, SIGTERM', () => {
     expect(exits).toEqual([EXIT.extractFailed, EXIT.ok]);
     const [second, first] = await recentRuns(scheduled.warehouse);
     expect(first!.warnings).toEqual([expect.stringMatching(/^extraction failed for telefonia_br 2026-11-26: /)]);
+    // The Execuções page says it in Portuguese, with the day as the site writes dates.
+    const runsPage = await readFile(join(scheduled.schedule.site, 'execucoes.html'), 'utf8');
+    expect(runsPage).toContain('extração de telefonia_br para 26/11/2026 falhou: ');
+    expect(runsPage).toContain('falhou: 1 aviso(s)');
+    expect(runsPage).not.toContain('extraction failed');
     expect(first!.outcome).toBe('failed');
     expect(second!.outcome).toBe('ok');
     // The day's report, and the email made of it, say first that its figures lack that operator.

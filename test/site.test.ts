@@ -94,6 +94,10 @@ describe('build-site output', () => {
       .toEqual(expected.map((row) => ({ ddd: row.ddd, contacts: row.contacts })).sort((a, b) => a.ddd.localeCompare(b.ddd)));
     expect(rows.find(([ddd]) => ddd === '31')?.[1]).toBe('MG');
     expect(rows.find(([ddd]) => ddd === '85')?.[1]).toBe('CE');
+    // Acronyms keep their capitals in the filter boxes' labels.
+    expect(html).toContain('aria-label="Filtrar DDD"');
+    expect(html).toContain('aria-label="Filtrar UF"');
+    expect(html).toContain('aria-label="Filtrar região"');
   });
 
   it('shows no FCR while nothing of the period can have settled as resolved, and never compares an open window', async () => {

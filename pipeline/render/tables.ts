@@ -22,6 +22,8 @@ export interface Table {
   filterLabel?: string;
   facets?: { key: string; label: string; values: string[] }[];
   flagLabel?: string;
+  /** Said instead of the rows when there are none; "Sem dados neste período." by default. */
+  empty?: string;
 }
 
 export function formatCell(value: Cell, kind: ColumnKind): string {

@@ -159,7 +159,8 @@ export function groupTable(id: string, caption: string, keyLabel: string, groups
     id, caption,
     columns: [{ key: 'group', label: keyLabel, kind: 'text' }, ...(extra ? [{ key: extra.key, label: extra.label, kind: 'text' as const }] : []), ...KPI_COLUMNS, { key: 'flag', label: 'Sinal', kind: 'text' }],
     rows,
-    filterLabel: `Filtrar ${keyLabel.toLowerCase()}`,
+    // "Filtrar equipe", but "Filtrar UF": an acronym keeps its capitals.
+    filterLabel: `Filtrar ${keyLabel === keyLabel.toUpperCase() ? keyLabel : keyLabel.toLowerCase()}`,
   };
 }
 
