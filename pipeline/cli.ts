@@ -28,9 +28,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   const loader = name ? commands[name] : undefined;
   if (!loader) {
     const list = await Promise.all(Object.entries(commands).map(async ([key, load]) => `  ${key.padEnd(12)} ${(await load()).summary}`));
-    const text = `usage: rechamadas <command> [options]\n\ncommands:\n${list.join('\n')}\n`;
-    process.stderr.write(text);
-    return name === undefined || name === 'help' || name === '--help' ? EXIT.ok : EXIT.usage;
+    const asked = name === 'help' || name === '--help';
+    const problem = name === undefined ? 'which command?\n' : asked ? '' : `unknown command "${name}"\n`;
+    process.stderr.write(`${problem}usage: rechamadas <command> [options]\n\ncommands:\n${list.join('\n')}\n`);
+    return asked ? EXIT.ok : EXIT.usage;
   }
   const command = await loader();
   try {

@@ -72,7 +72,7 @@ export const demoCommand: Command = {
     process.stdout.write(
       [
         `Demo ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${result.dates.length} days (${result.dates[0]} to ${result.dates.at(-1)}), ` +
-          `${imported?.loaded ?? 0} call legs loaded, ${imported?.rejected ?? 0} rejected.`,
+          `${imported?.loaded ?? 0} records loaded (${imported?.duplicates ?? 0} of them re-sent versions of a leg), ${imported?.rejected ?? 0} rejected.`,
         `  Dashboard: ${resolve(site, 'index.html')}`,
         `  Warehouse: ${resolve(warehouse)} (open it with any DuckDB client: tables legs, contacts, rejected_legs)`,
         `  Raw API pages: ${resolve(warehouse, '..', 'raw')}`,

@@ -479,7 +479,9 @@ export const importCommand: Command = {
     const config = await loadConfig(values.config as string | undefined);
     const warehouse = (values.warehouse as string | undefined) ?? config.warehouse;
     const summary = await importLegs({ warehouse, config, files: positionals.map((path) => ({ path })), io });
-    process.stdout.write(`read ${summary.read} / loaded ${summary.loaded} / duplicates ${summary.duplicates} / rejected ${summary.rejected}\n`);
+    // A file that could not be read is named here too, not only in the log: a script sees it.
+    const unreadable = summary.unreadable.length ? ` / unreadable ${summary.unreadable.length}: ${summary.unreadable.map((file) => file.path).join(', ')}` : '';
+    process.stdout.write(`read ${summary.read} / loaded ${summary.loaded} / duplicates ${summary.duplicates} / rejected ${summary.rejected}${unreadable}\n`);
     if (summary.unreadable.length === positionals.length) return EXIT.nothingRead;
     await rebuildSiteAfterLoad(values, warehouse, config, io);
     return EXIT.ok;

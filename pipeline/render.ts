@@ -459,10 +459,13 @@ class ChartCache {
   }
 
   rateBars(groups: GroupRow[], text: ChartText, top = 15): Promise<RenderedChart> {
-    const rows = [...groups].filter((g) => g.contacts > 0).sort((a, b) => b.callbacks - a.callbacks || a.group_key.localeCompare(b.group_key)).slice(0, top)
+    const measured = groups.filter((g) => g.contacts > 0);
+    const rows = [...measured].sort((a, b) => b.callbacks - a.callbacks || a.group_key.localeCompare(b.group_key)).slice(0, top)
       .map((g) => ({ label: g.group_label, value: ratio(g.callbacks, g.contacts) ?? 0, contacts: g.contacts, callbacks: g.callbacks }));
-    return this.render(barSpec(rows.map((r) => ({ label: r.label, value: r.value })), { format: 'percent' }), text, {
-      id: 'rates', caption: text.title,
+    // A chart of some of the groups says so: the table below it has them all.
+    const shown = measured.length > top ? { ...text, title: `${text.title}: os ${top} com mais rechamadas, de ${measured.length}` } : text;
+    return this.render(barSpec(rows.map((r) => ({ label: r.label, value: r.value })), { format: 'percent' }), shown, {
+      id: 'rates', caption: shown.title,
       columns: [{ key: 'label', label: 'Grupo', kind: 'text' }, { key: 'contacts', label: 'Atendimentos', kind: 'integer' }, { key: 'callbacks', label: 'Rechamadas', kind: 'integer' }, { key: 'value', label: 'Taxa', kind: 'percent' }],
       rows,
     });

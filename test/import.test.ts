@@ -611,14 +611,23 @@ describe('command line', () => {
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toContain('--from must be a date as YYYY-MM-DD, got "2026-02-30"');
 
+    // A file that cannot be read is named in the summary; the others load.
+    const partly = await run('node', [...cli, 'import', file, join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']);
+    expect(partly.stdout).toBe(`read 13 / loaded 12 / duplicates 12 / rejected 1 / unreadable 1: ${join(dir, 'absent.csv')}\n`);
+
     const nothing = await run('node', [...cli, 'import', join(dir, 'absent.csv'), '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(nothing.code).toBe(4);
     expect(nothing.stderr).toContain('absent.csv: file not found');
-    expect(await query(warehouse, 'SELECT count(*) AS loads FROM load_batches')).toEqual([{ loads: 1n }]);
+    expect(await query(warehouse, 'SELECT count(*) AS loads FROM load_batches')).toEqual([{ loads: 2n }]);
 
     // Without files, import reads the file sources of the configuration: here there are none.
     const noSources = await run('node', [...cli, 'import', '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(noSources.code).toBe(3);
     expect(noSources.stderr).toContain('no file sources in the configuration');
+
+    const unknown = await run('node', [...cli, 'improt', file]).catch((error) => error);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^unknown command "improt"\nusage: rechamadas <command>/);
+    expect((await run('node', [...cli, '--help'])).stderr).toMatch(/^usage: rechamadas <command>/);
   });
 });

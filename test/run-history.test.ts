@@ -62,6 +62,8 @@ describe('runs over time: late records, rebuilds, SIGTERM', () => {
     expect(first!.outcome).toBe('failed');
     expect(second!.outcome).toBe('ok');
     // The day's report, and the email made of it, say first that its figures lack that operator.
+    // No favicon request to fail: the report page says it has none, as the site's pages do.
+    expect(reportBefore).toContain('<link rel="icon" href="data:,">');
     expect(reportBefore).toContain('Atenção: dados incompletos. Não foram carregados os dados de telefonia_br deste dia; os números abaixo não os incluem');
   });
 

@@ -123,7 +123,7 @@ ${teamRows(teams)}
   const charts = target.charts.map((chart) => `<p><img src="${escapeHtml(target.image(chart))}" alt="${escapeHtml(chart.title)}" width="640" style="max-width:100%;height:auto"></p>`).join('\n');
   return `<!doctype html>
 <html lang="pt-BR">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Rechamadas · ${day}</title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>Rechamadas · ${day}</title></head>
 <body style="margin:0;padding:16px;background:#ffffff;${FONT}">
 <h1 style="font-size:20px;${FONT}">Relatório diário de rechamadas — ${day}</h1>
 ${notice ? `<p style="${FONT};color:#a61b1b;font-weight:bold">${escapeHtml(notice)}</p>` : ''}
