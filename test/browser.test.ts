@@ -192,6 +192,8 @@ describe('the built site in Chromium', () => {
     expect(await page.locator('#tbl-periodos tbody tr:visible td').first().textContent()).toBe('Últimos 7 dias');
     const dates = await page.locator('#tbl-rechamadas tbody tr:visible').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-date')!));
     expect(dates.every((date) => date >= '2026-11-21')).toBe(true);
+    // The page links keep the chosen period.
+    expect(await page.getByRole('navigation', { name: 'Páginas' }).getByRole('link', { name: 'Atendentes' }).getAttribute('href')).toBe('../p/7-dias/todas/atendentes.html');
     // A link to another period of the same page changes only the hash; the list follows it, and
     // says when the period has none of the callbacks it keeps.
     const note = page.getByText('Nenhuma rechamada deste período entre as listadas');

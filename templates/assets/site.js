@@ -7,7 +7,7 @@
     var period = form.querySelector('[data-select="period"]');
     var operator = form.querySelector('[data-select="operator"]');
     if (form.hasAttribute('data-local')) {
-      var apply = function () { filterByPeriod(period.options[period.selectedIndex]); };
+      var apply = function () { filterByPeriod(period.options[period.selectedIndex]); followPeriod(period.value); };
       var fromHash = function () {
         var linked = /[#&]periodo=([^&]+)/.exec(location.hash);
         if (linked) { period.value = decodeURIComponent(linked[1]); }
@@ -26,6 +26,13 @@
     };
     period.addEventListener('change', go);
     if (operator) { operator.addEventListener('change', go); }
+  }
+
+  // The page links lead to the period chosen here, so that going on to "Atendentes" keeps it.
+  function followPeriod(id) {
+    document.querySelectorAll('header nav a').forEach(function (link) {
+      link.setAttribute('href', link.getAttribute('href').replace(/(^|\/)p\/[^/]+\//, '$1p/' + encodeURIComponent(id) + '/'));
+    });
   }
 
   // Agent pages: one page lists every period; show only rows of the chosen one.
