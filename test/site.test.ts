@@ -100,6 +100,15 @@ describe('build-site output', () => {
     expect(html).toContain('aria-label="Filtrar região"');
   });
 
+  it('lists in an operator\'s view the callbacks charged to its contacts, and says so in a column', async () => {
+    const html = await readFile(join(out, 'p', '30-dias', 'beta', 'rechamadas.html'), 'utf8');
+    const table = /<table id="tbl-rechamadas"[^]*?<\/table>/.exec(html)?.[0] ?? '';
+    const headers = [...table.matchAll(/<th scope="col"[^>]*>(?:<button[^>]*>)?([^<]+)/g)].map((match) => match[1]);
+    const rows = [...table.matchAll(/<tr[^>]*>\s*(<td[^]*?)<\/tr>/g)].map((match) => [...match[1]!.matchAll(/<td[^>]*>([^]*?)<\/td>/g)].map((cell) => cell[1]));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((cells) => cells[headers.indexOf('Operadora de origem')]))).toEqual(new Set(['beta']));
+  });
+
   it('shows no FCR while nothing of the period can have settled as resolved, and never compares an open window', async () => {
     const fcrCard = async (period: string) => {
       const html = await readFile(join(out, 'p', period, 'todas', 'index.html'), 'utf8');

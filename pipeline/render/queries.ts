@@ -139,6 +139,7 @@ export interface CallbackRow {
   gap_seconds: number | null;
   origin_contact_key: string;
   attributed_protocol: string | null;
+  attributed_operator: string;
   attributed_agent_id: string | null;
   attributed_agent_name: string | null;
   attributed_date: string;
@@ -200,7 +201,7 @@ JOIN contacts AS cb ON cb.contact_key = l.contact_key`);
 SELECT cb.list, cb.contact_key, cb.protocol, cb.operator, CAST(cb.local_date AS VARCHAR) AS local_date,
   ${localTime('cb.started_at')} AS started_local, cb.customer_key, cb.agent_name, cb.agent_id, cb.reason,
   cb.bucket, cb.cause, cb.gap_seconds, cb.origin_contact_key,
-  a.protocol AS attributed_protocol, a.agent_id AS attributed_agent_id, a.agent_name AS attributed_agent_name,
+  a.protocol AS attributed_protocol, a.operator AS attributed_operator, a.agent_id AS attributed_agent_id, a.agent_name AS attributed_agent_name,
   CAST(a.local_date AS VARCHAR) AS attributed_date, a.team AS attributed_team
 FROM site_listed_contacts AS cb
 JOIN contacts AS a ON a.contact_key = cb.attributed_contact_key

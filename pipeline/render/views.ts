@@ -205,6 +205,7 @@ export function callbackTable(id: string, caption: string, callbacks: CallbackRo
     bucket: BUCKET_LABELS[callback.bucket] ?? callback.bucket,
     cause: CAUSE_LABELS[callback.cause] ?? callback.cause,
     attributed_protocol: callback.attributed_protocol ?? '—',
+    attributed_operator: callback.attributed_operator,
     attributed_date: callback.attributed_date,
     attributed_agent: callback.attributed_agent_name ?? callback.attributed_agent_id ?? '—',
   }));
@@ -222,6 +223,8 @@ export function callbackTable(id: string, caption: string, callbacks: CallbackRo
       { key: 'bucket', label: 'Intervalo', kind: 'text' },
       { key: 'cause', label: 'Causa', kind: 'text' },
       { key: 'attributed_protocol', label: 'Protocolo de origem', kind: 'text' },
+      // An operator's list holds the callbacks charged to its contacts: this column, not the one above.
+      { key: 'attributed_operator', label: 'Operadora de origem', kind: 'text' },
       { key: 'attributed_date', label: 'Data de origem', kind: 'date' },
       { key: 'attributed_agent', label: 'Atendente responsável', kind: 'text' },
     ],
