@@ -58,11 +58,13 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /**
  * Writes an instant (ms) with a random accepted spelling. Without a zone (read in the center's
- * zone) only where the offset is the same 3 h either side: a wall-clock time in a DST overlap or
- * gap is ambiguous, and the SPEC does not say which instant it is.
+ * zone) only where its wall-clock time reads back as this instant: next to a DST change, also an
+ * instant that a fall-back repeats only if it is the earlier of the two (docs/decisions.md).
  */
 function spell(ms: number, random: Random, timeZone: string): string {
-  const naive = offsetAt(ms - 3 * HOUR, timeZone) === offsetAt(ms, timeZone) && offsetAt(ms + 3 * HOUR, timeZone) === offsetAt(ms, timeZone);
+  const whole = ms - (ms % SECOND);
+  const near = offsetAt(ms - 3 * HOUR, timeZone) !== offsetAt(ms, timeZone) || offsetAt(ms + 3 * HOUR, timeZone) !== offsetAt(ms, timeZone);
+  const naive = !near || zonedToUtc(whole + offsetAt(whole, timeZone), timeZone) === whole;
   const style = random.int(naive ? 9 : 7);
   let offsetMinutes: number;
   let zone: string;

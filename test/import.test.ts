@@ -256,6 +256,40 @@ describe('timestamps (SPEC §1)', () => {
     expect(rows.map((row) => row.started_at.toISOString())).toEqual(forms.map(([, instant]) => instant));
   });
 
+  it('reads a zone-less wall time that a daylight-saving fall-back repeats as its earlier instant, as Python and Java do', async () => {
+    const cases: Array<[string, string, Array<[string, string]>]> = [
+      // São Paulo's last fall-back: 2018-02-18 00:00 (-02:00) became 2018-02-17 23:00 (-03:00).
+      ['America/Sao_Paulo', 'sp', [
+        ['2018-02-17T22:59:59', '2018-02-18T00:59:59.000Z'],
+        ['2018-02-17T23:00:00', '2018-02-18T01:00:00.000Z'],
+        ['2018-02-17T23:30:00', '2018-02-18T01:30:00.000Z'],
+        ['2018-02-17 23:59:59', '2018-02-18T01:59:59.000Z'],
+        ['2018-02-18T00:00:00', '2018-02-18T03:00:00.000Z'],
+        ['2018-02-17T23:30:00-03:00', '2018-02-18T02:30:00.000Z'],
+        // The spring-forward gap: the offset before it, as Python's fold = 0.
+        ['2018-11-04T00:30:00', '2018-11-04T03:30:00.000Z'],
+        ['2026-11-20T10:00:00', '2026-11-20T13:00:00.000Z'],
+      ]],
+      // New York, 2024-11-03: 02:00 EDT (-04:00) became 01:00 EST (-05:00).
+      ['America/New_York', 'ny', [
+        ['2024-11-03T01:30:00', '2024-11-03T05:30:00.000Z'],
+        ['2024-11-03T01:30', '2024-11-03T05:30:00.000Z'],
+        ['2024-11-03T01:30:00-05:00', '2024-11-03T06:30:00.000Z'],
+        ['2024-11-03T02:30:00', '2024-11-03T07:30:00.000Z'],
+      ]],
+    ];
+    for (const [timezone, prefix, forms] of cases) {
+      const dir = await scratchDir();
+      const warehouse = join(dir, 'w.duckdb');
+      const cfg = config({ timezone });
+      const file = await writeCsv(join(dir, 'dst.csv'), forms.map(([text], i) => leg({ call_id: `${prefix}${i}`, started_at: text, updated_at: text })));
+      await importInto(warehouse, [file], cfg);
+      const rows = await query<{ started_at: Date; updated_at: Date }>(warehouse, `SELECT started_at, updated_at FROM legs ORDER BY CAST(call_id[3:] AS INTEGER)`, cfg);
+      expect(rows.map((row) => row.started_at.toISOString()), timezone).toEqual(forms.map(([, instant]) => instant));
+      expect(rows.map((row) => row.updated_at.toISOString()), timezone).toEqual(forms.map(([, instant]) => instant));
+    }
+  });
+
   it('takes hours and offsets under 24 hours, as ISO-8601 and most date libraries do', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');

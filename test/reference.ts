@@ -119,11 +119,16 @@ export function offsetAt(ms: number, timeZone: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole;
 }
 
-/** The instant (ms) of a wall-clock time (given as if it were UTC, in ms) in a time zone. */
+/**
+ * The instant (ms) of a wall-clock time (given as if it were UTC, in ms) in a time zone, as
+ * Python's zoneinfo reads it (fold = 0): a wall time a fall-back repeats is its earlier instant,
+ * one a spring-forward skips is read with the offset before the change.
+ */
 export function zonedToUtc(wallAsUtcMs: number, timeZone: string): number {
-  const first = wallAsUtcMs - offsetAt(wallAsUtcMs, timeZone);
-  const second = wallAsUtcMs - offsetAt(first, timeZone);
-  return second;
+  const before = offsetAt(wallAsUtcMs - 86_400_000, timeZone);
+  const after = offsetAt(wallAsUtcMs + 86_400_000, timeZone);
+  const instants = [before, after].map((offset) => wallAsUtcMs - offset).filter((instant) => offsetAt(instant, timeZone) === wallAsUtcMs - instant);
+  return instants.length ? Math.min(...instants) : wallAsUtcMs - before;
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;

@@ -1,16 +1,33 @@
 -- checked_legs: the records of staged_raw, typed, with the reason each breaks SPEC §1 (NULL when
 -- valid). staged_raw is a view over the file being read (all text, one row per record), defined
 -- by pipeline/load.ts. A rejected record keeps its raw payload; a valid one needs none.
+
+-- A bound past the last daylight-saving fall-back of the center's zone (NULL for a zone without
+-- one): zone-less times before it may be repeated wall times (macros.sql earlier_if_repeated).
+-- The offset sampled weekly (no DST period, Ramadan breaks included, is shorter), for 20 ms.
+SET VARIABLE repeated_until = (
+  SELECT max(week) + INTERVAL 8 DAY
+  FROM (SELECT unnest(generate_series(TIMESTAMPTZ '1900-01-08 00:00:00Z', TIMESTAMPTZ '2100-01-01 00:00:00Z', INTERVAL 7 DAY)) AS week)
+  WHERE utc_offset_us(week, getvariable('timezone')) < utc_offset_us(week - INTERVAL 7 DAY, getvariable('timezone'))
+);
+
 CREATE OR REPLACE TEMP VIEW checked_legs AS
-WITH typed AS (
+WITH parsed AS (
   SELECT
     *,
-    parse_instant(started_at) AS started_at_value,
-    parse_instant(updated_at) AS updated_at_value,
+    parse_instant(started_at) AS started_at_parsed,
+    parse_instant(updated_at) AS updated_at_parsed,
     parse_duration(talk_seconds) AS talk_value,
     parse_duration(hold_seconds) AS hold_value,
     parse_duration(wrap_seconds) AS wrap_value
   FROM staged_raw
+),
+typed AS (
+  SELECT
+    * EXCLUDE (started_at_parsed, updated_at_parsed),
+    earlier_if_repeated(started_at_parsed, started_at) AS started_at_value,
+    earlier_if_repeated(updated_at_parsed, updated_at) AS updated_at_value
+  FROM parsed
 ),
 -- One column per rule, NULL when the record keeps it: most records break none, and the reason
 -- text is only assembled for those that do.
