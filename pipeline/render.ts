@@ -18,7 +18,7 @@ import { BUCKET_LABELS, CAUSE_LABELS, formatDate, formatDateTime, formatInteger 
 import { addDays, buildPeriods, dataEnd, datesOf, localDate, type Period } from './render/periods.ts';
 import { resolveSecret } from './render/privacy.ts';
 import {
-  dailyKpis, groupKpis, listedCallbacks, operatorsOf, reasonCauses, registerPeriods, returningCustomers, warehouseMeta,
+  DIMENSIONS, dailyKpis, groupKpis, listedCallbacks, operatorsOf, reasonCauses, registerPeriods, returningCustomers, warehouseMeta,
   type CauseRow, type DailyRow, type Dimension, type GroupRow, type Measures, type ReturningRow,
 } from './render/queries.ts';
 import { ratio } from './render/stats.ts';
@@ -111,7 +111,7 @@ async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<
     await registerPeriods(db, periods);
     const scopes = [ALL, ...(await operatorsOf(db))];
     const groups = new Map<Dimension, GroupRow[]>();
-    for (const dimension of ['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const) {
+    for (const dimension of DIMENSIONS) {
       groups.set(dimension, await groupKpis(db, dimension, dimension === 'center'));
     }
     const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), lastDay);
@@ -200,7 +200,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
   const pageHref = (root: string, period: string, scope: string, file: string) => `${root}p/${period}/${scopeSlug(scope)}/${file}`;
 
   const index = (dimension: Dimension) => groupBy(data.groups.get(dimension)!, (row) => `${row.period_id}|${row.part}|${row.scope}`);
-  const byDimension = new Map<Dimension, Map<string, GroupRow[]>>((['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const).map((d) => [d, index(d)]));
+  const byDimension = new Map<Dimension, Map<string, GroupRow[]>>(DIMENSIONS.map((d) => [d, index(d)]));
   const rowsOf = (dimension: Dimension, period: string, scope: string, part = 'current') => byDimension.get(dimension)!.get(`${period}|${part}|${scope}`) ?? [];
   const returningOf = (period: string, scope: string, part: string) => data.returning.find((r) => r.period_id === period && r.scope === scope && r.part === part);
   const callbacksByList = groupBy(data.callbacks.callbacks, (row) => row.list);
@@ -396,10 +396,9 @@ const STAGES_PT: Record<string, string> = {
  * database message) stays as it was written.
  */
 function runTextPt(text: string): string {
-  const date = (iso: string) => formatDate(iso);
   const patterns: Array<[RegExp, (...groups: string[]) => string]> = [
-    [/^nothing landed for (\S+) (\d{4}-\d{2}-\d{2})$/, (source, day) => `nenhuma página recebida de ${source} para ${date(day!)}`],
-    [/^extraction failed for (\S+) (\d{4}-\d{2}-\d{2}): ([^]*)$/, (source, day, detail) => `extração de ${source} para ${date(day!)} falhou: ${detail}`],
+    [/^nothing landed for (\S+) (\d{4}-\d{2}-\d{2})$/, (source, day) => `nenhuma página recebida de ${source} para ${formatDate(day!)}`],
+    [/^extraction failed for (\S+) (\d{4}-\d{2}-\d{2}): ([^]*)$/, (source, day, detail) => `extração de ${source} para ${formatDate(day!)} falhou: ${detail}`],
     [/^recovered a stale lock left by pid (\d+)$/, (pid) => `trava deixada pelo processo ${pid}, que não existe mais, retomada`],
     [/^stopped before (\S+)$/, (stage) => `interrompida antes da etapa ${STAGES_PT[stage!] ?? stage}`],
     [/^(\d+) warning\(s\)$/, (count) => `${count} aviso(s)`],

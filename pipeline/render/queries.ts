@@ -11,7 +11,8 @@ export const MEASURES = [
 export type Measures = Record<(typeof MEASURES)[number], number>;
 
 /** The slices `kpi_group_daily` rolls up (its `dimension` column). */
-export type Dimension = 'center' | 'operator' | 'agent' | 'supervisor' | 'team' | 'queue' | 'reason' | 'reason_category' | 'ddd' | 'uf' | 'region';
+export const DIMENSIONS = ['center', 'operator', 'agent', 'team', 'supervisor', 'queue', 'reason', 'reason_category', 'ddd', 'uf', 'region'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
 
 /** `scope` is an operator, or `*` for all operators together. */
 export interface GroupRow extends Measures {
