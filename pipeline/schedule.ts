@@ -73,7 +73,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
       if (!missed || controller.signal.aborted) return;
       io.log(`schedule: the run due at ${formatDateTime(tick, timeZone)} (${timeZone}) did not happen; running it now`);
       return fire(tick);
-    });
+    }, (error: unknown) => io.log(`schedule: could not tell whether the last run happened: ${(error as Error).message}`));
   }
   return {
     stopped,
