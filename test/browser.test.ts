@@ -151,6 +151,21 @@ describe('the built site in Chromium', () => {
     await page.close();
   });
 
+  it('lets a keyboard user look through the periods without leaving the page, and go with "Mostrar"', async () => {
+    const { page, problems } = await openPage(`${base}p/30-dias/todas/atendentes.html`);
+    const period = page.getByRole('combobox', { name: 'Período' });
+    await period.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const chosen = await period.inputValue();
+    expect(chosen).not.toBe('30-dias');
+    expect(page.url()).toMatch(/\/p\/30-dias\/todas\/atendentes\.html$/);
+    await page.getByRole('button', { name: 'Mostrar' }).click();
+    await page.waitForURL(new RegExp(`/p/${chosen}/todas/atendentes\\.html$`));
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows, after Back, the period of the page and the rows its filters select', async () => {
     const { page, problems } = await openPage(`${base}p/30-dias/todas/atendentes.html`);
     await page.getByRole('combobox', { name: 'Equipe' }).selectOption('Equipe Sul');

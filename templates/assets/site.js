@@ -24,8 +24,16 @@
         encodeURIComponent(operator ? operator.value : 'todas') + '/' + form.getAttribute('data-page');
       location.href = target;
     };
-    period.addEventListener('change', go);
-    if (operator) { operator.addEventListener('change', go); }
+    // A choice made with the mouse goes at once; the arrow keys only move through the options, and
+    // "Mostrar" goes: a keyboard user is not taken to another page at each key (WCAG 3.2.2).
+    [period, operator].forEach(function (select) {
+      if (!select) { return; }
+      var browsing = false;
+      select.addEventListener('keydown', function (event) { if (event.key !== 'Tab') { browsing = true; } });
+      select.addEventListener('mousedown', function () { browsing = false; });
+      select.addEventListener('change', function () { if (!browsing) { go(); } });
+    });
+    form.addEventListener('submit', function (event) { event.preventDefault(); go(); });
   }
 
   // The page links lead to the period chosen here, so that going on to "Atendentes" keeps it.
