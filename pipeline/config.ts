@@ -86,21 +86,20 @@ export async function loadConfig(path?: string): Promise<Config> {
   } catch (error) {
     throw new ConfigError(`Configuration file ${path} is not valid JSON: ${(error as Error).message}`);
   }
-  return withPathsFrom(parseConfig(json, path), json, dirname(resolve(path)));
+  return withPathsFrom(parseConfig(json, path), dirname(resolve(path)));
 }
 
 /**
- * Paths a configuration file names are read from the file's folder (as tsconfig's are), so that
- * the daemon, cron or a script started elsewhere finds the same files. Absolute paths stay as
- * they are; a default the file leaves out (the warehouse, the site) stays in the working directory.
+ * The paths of a configuration file, its defaults included, are read from the file's folder (as
+ * tsconfig's are), so that the daemon, cron or a script started elsewhere finds the same warehouse,
+ * site and sources. Absolute paths stay as they are.
  */
-function withPathsFrom(config: Config, given: unknown, folder: string): Config {
-  const named = (value: unknown, key: string) => typeof value === 'object' && value !== null && key in value;
+function withPathsFrom(config: Config, folder: string): Config {
   const at = (path: string) => resolve(folder, path);
   return {
     ...config,
-    warehouse: named(given, 'warehouse') ? at(config.warehouse) : config.warehouse,
-    schedule: named((given as { schedule?: unknown }).schedule, 'site') ? { ...config.schedule, site: at(config.schedule.site) } : config.schedule,
+    warehouse: at(config.warehouse),
+    schedule: { ...config.schedule, site: at(config.schedule.site) },
     sources: config.sources.map((source) => {
       if (!('files' in source)) return source;
       const files = source.files.map(at);

@@ -48,6 +48,8 @@ export interface BuildSiteOptions {
   warehouse: string; out: string; config: Config; io: Io; secret?: string; workers?: number;
   /** The run building this site, not logged yet: the runs page lists it first, as in progress. */
   currentRun?: RunRecord;
+  /** The build time the pages show and the XLSX files carry (`io.now()` by default); the data's end is always the clock's. */
+  builtAt?: Date;
 }
 
 interface SiteData {
@@ -81,7 +83,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<{ pages: num
     io.log(`build-site: ${data.periods.length} periods × ${data.scopes.length} operator scopes, ${new Set(data.groups.get('agent')!.map((row) => row.group_key)).size} agents (queries ${Math.round(performance.now() - started)} ms${data.kpiRebuilt ? ', KPI tables were stale and rebuilt' : ''})`);
     const runs = await recentRuns(options.warehouse);
     await publishAtomically(options.out, async (staging) => {
-      counts = await writeSite(staging, data, { config, builtAt: io.now(), secret, runs, currentRun: options.currentRun }, pool);
+      counts = await writeSite(staging, data, { config, builtAt: options.builtAt ?? io.now(), secret, runs, currentRun: options.currentRun }, pool);
       // Daily reports live beside the warehouse and are copied into every build: a permalink
       // mailed once keeps working, whatever later builds change (docs/operations.md).
       const reports = reportsRootOf(options.warehouse);
@@ -578,14 +580,17 @@ export const buildSiteCommand: Command = {
   summary: 'render the warehouse into the static dashboard (site/)',
   usage: 'rechamadas build-site [--warehouse PATH] [--out DIR] [--config FILE]',
   help: `SOURCE_DATE_EPOCH (seconds since 1970, as reproducible builds set it) fixes the build time the
-pages show and the XLSX files carry: two builds of the same data are then byte-identical.`,
+pages show and the XLSX files carry: two builds of the same data are then byte-identical. Where the
+data ends does not depend on it.`,
   options: { warehouse: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' } },
   async run({ values }, io) {
     const config = await loadConfig(values.config as string | undefined);
     const epoch = process.env.SOURCE_DATE_EPOCH;
     if (epoch !== undefined && !/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}"`);
-    const clock = epoch === undefined ? io : { ...io, now: () => new Date(Number(epoch) * 1000) };
-    await buildSite({ warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? 'site', config, io: clock });
+    await buildSite({
+      warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? 'site', config, io,
+      builtAt: epoch === undefined ? undefined : new Date(Number(epoch) * 1000),
+    });
     return 0;
   },
 };

@@ -15,6 +15,8 @@ export interface RunRecord {
   rejected: number;
   warnings: string[];
   outcome: 'ok' | 'failed' | 'aborted' | 'refused';
+  /** The day whose report the run emails (scheduled runs and `run`). */
+  emailDate?: string;
   error?: string;
   exitCode: number;
 }
@@ -49,14 +51,15 @@ export async function recentRuns(warehouse: string, limit = 60): Promise<RunReco
 }
 
 /**
- * Whether a tick of the daemon went without a run: the log has runs (a first start catches up
- * nothing), and none of those that send the report (`scheduled`, `run`) finished, well or not,
- * having started at or after the tick. A run stopped by SIGTERM or refused by the lock did not.
+ * Whether a tick of the daemon went without its run: the log has runs (a first start catches up
+ * nothing), and none finished, well or not, emailing the tick's report (`emailDate`), whether
+ * scheduled or started by hand. A run stopped by SIGTERM or refused by the lock did not finish.
+ * A run logged before runs recorded their report's day counts when scheduled after the tick.
  */
-export async function missedTick(warehouse: string, tick: Date): Promise<boolean> {
+export async function missedTick(warehouse: string, tick: Date, emailDate: string): Promise<boolean> {
   const runs = await recentRuns(warehouse);
-  return runs.length > 0 && !runs.some((run) => (run.kind === 'scheduled' || run.kind === 'run')
-    && (run.outcome === 'ok' || run.outcome === 'failed') && new Date(run.started) >= tick);
+  return runs.length > 0 && !runs.some((run) => (run.outcome === 'ok' || run.outcome === 'failed')
+    && (run.emailDate !== undefined ? run.emailDate === emailDate : run.kind === 'scheduled' && new Date(run.started) >= tick));
 }
 
 /** The pipeline's health at a glance: the last run's outcome and the last success. */

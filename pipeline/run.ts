@@ -64,6 +64,7 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     id: `${started.toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`,
     kind: request.kind, dates: [...request.dates].sort(), started: started.toISOString(), ended: '',
     stages: {}, extracted: 0, loaded: 0, rejected: 0, warnings: [], outcome: 'ok', exitCode: EXIT.ok,
+    ...(request.emailDate ? { emailDate: request.emailDate } : {}),
   };
   const finish = async (outcome: RunRecord['outcome'], exitCode: number, error?: string): Promise<RunResult> => {
     Object.assign(record, { outcome, exitCode, ended: io.now().toISOString() }, error ? { error } : {});

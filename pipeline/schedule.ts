@@ -50,30 +50,40 @@ export function startDaemon(options: DaemonOptions): Daemon {
     debug: () => {},
   });
   const controller = new AbortController();
-  let current: Promise<unknown> = Promise.resolve();
+  // Runs go one after another: a tick that comes while the catch-up still runs waits for it
+  // (node-cron's noOverlap sees only its own ticks), and stopping waits for the last.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (job: () => Promise<void>): Promise<void> => (queue = queue.then(job));
   let finish!: () => void;
   const stopped = new Promise<void>((resolve) => (finish = resolve));
-  const fire = (firedAt: Date): Promise<void> => {
-    const run = options.runOnce(firedAt, controller.signal).then(
-      (result) => io.log(`schedule: run ended ${result.record.outcome} (exit ${result.exitCode})`),
-      (error: unknown) => io.log(`schedule: run crashed: ${(error as Error).message}`),
-    );
-    current = run;
-    return run;
+  const runNow = async (firedAt: Date): Promise<void> => {
+    if (controller.signal.aborted) return;
+    try {
+      const result = await options.runOnce(firedAt, controller.signal);
+      io.log(`schedule: run ended ${result.record.outcome} (exit ${result.exitCode})`);
+    } catch (error) {
+      io.log(`schedule: run crashed: ${(error as Error).message}`);
+    }
   };
   const task = cron.schedule(expression, (context) => {
     io.log(`schedule: run fired at ${context.date.toISOString()}`);
-    return fire(context.date);
+    return enqueue(() => runNow(context.date));
   }, { timezone: timeZone, noOverlap: true, name: 'rechamadas' });
   const next = task.getNextRun();
   io.log(`schedule: "${expression}" in ${timeZone}, next run at ${next ? `${formatDateTime(next, timeZone)} (${timeZone})` : 'never'}`);
   const tick = previousTick(task, expression, io.now());
-  if (tick && options.missed) {
-    current = options.missed(tick).then((missed) => {
-      if (!missed || controller.signal.aborted) return;
+  const { missed } = options;
+  if (tick && missed) {
+    void enqueue(async () => {
+      try {
+        if (!(await missed(tick))) return;
+      } catch (error) {
+        io.log(`schedule: could not tell whether the last run happened: ${(error as Error).message}`);
+        return;
+      }
       io.log(`schedule: the run due at ${formatDateTime(tick, timeZone)} (${timeZone}) did not happen; running it now`);
-      return fire(tick);
-    }, (error: unknown) => io.log(`schedule: could not tell whether the last run happened: ${(error as Error).message}`));
+      await runNow(tick);
+    });
   }
   return {
     stopped,
@@ -82,7 +92,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
       io.log(`schedule: stopping (${reason}); the current stage finishes first`);
       controller.abort();
       void task.stop();
-      void Promise.resolve(task.destroy()).then(() => current).then(finish);
+      void Promise.resolve(task.destroy()).then(() => queue).then(finish);
     },
   };
 }
@@ -142,7 +152,7 @@ export const scheduleCommand: Command = {
     const daemon = startDaemon({
       config, io,
       runOnce: (firedAt, signal) => scheduledRun(config, paths, io, firedAt, { signal, env: process.env as Env }),
-      missed: (tick) => missedTick(paths.warehouse, tick),
+      missed: (tick) => missedTick(paths.warehouse, tick, scheduledDates(tick, config).emailDate),
     });
     stopOnSignals(daemon);
     await daemon.stopped;

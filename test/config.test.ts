@@ -55,9 +55,12 @@ describe('configuration', () => {
     expect(cfg.sources[0]).toMatchObject({ files: [join(dir, 'etc', 'logs', 'queue_log'), '/var/log/asterisk/queue_log'], roster: join(dir, 'etc', 'roster.csv') });
     expect(cfg.sources[1]).toMatchObject({ files: [join(dir, 'etc', 'Master.csv')] });
     expect(cfg.sources[1]).not.toHaveProperty('roster');
-    // What the file leaves to the defaults stays in the working directory.
+    // So do the defaults: the warehouse and the site stay together wherever the command starts.
     await writeFile(file, JSON.stringify({ callbackWindowDays: 3 }));
-    expect(await loadConfig(file)).toMatchObject({ warehouse: 'warehouse/rechamadas.duckdb', schedule: { site: 'site' } });
+    expect(await loadConfig(file)).toMatchObject({ warehouse: join(dir, 'etc', 'warehouse', 'rechamadas.duckdb'), schedule: { site: join(dir, 'etc', 'site') } });
+    // A file holding null is the defaults, as no file is.
+    await writeFile(file, 'null');
+    expect((await loadConfig(file)).callbackWindowDays).toBe(7);
   });
 
   it('reads a file saved by Windows Notepad, byte-order mark first', async () => {

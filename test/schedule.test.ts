@@ -121,21 +121,67 @@ describe('the schedule daemon (node-cron under a fixed clock)', () => {
     expect(fired).toEqual([]);
   });
 
-  it('reads from the run log whether a tick went without a run that sends the report', async () => {
+  it('reads from the run log whether a tick went without a run that emails its report', async () => {
     const warehouse = join(await scratchDir(), 'w.duckdb');
-    const tick = new Date('2026-11-26T09:00:00Z');
-    const run = (kind: RunRecord['kind'], started: string, outcome: RunRecord['outcome']): RunRecord => ({
-      ...done(tick).record, id: started, kind, started, ended: started, outcome,
+    const tick = new Date('2026-11-26T09:00:00Z'); // emails the report of the 25th
+    const missed = () => missedTick(warehouse, tick, '2026-11-25');
+    const run = (kind: RunRecord['kind'], started: string, outcome: RunRecord['outcome'], emailDate?: string): RunRecord => ({
+      ...done(tick).record, id: started, kind, started, ended: started, outcome, ...(emailDate ? { emailDate } : {}),
     });
-    expect(await missedTick(warehouse, tick)).toBe(false); // a first start: nothing was missed
-    await appendRun(warehouse, run('scheduled', '2026-11-25T09:00:00.120Z', 'ok'));
-    expect(await missedTick(warehouse, tick)).toBe(true);
-    await appendRun(warehouse, run('scheduled', '2026-11-26T09:00:00.080Z', 'aborted'));
-    await appendRun(warehouse, run('scheduled', '2026-11-26T09:05:00.000Z', 'refused'));
+    expect(await missed()).toBe(false); // a first start: nothing was missed
+    await appendRun(warehouse, run('scheduled', '2026-11-25T09:00:00.120Z', 'ok', '2026-11-24'));
+    expect(await missed()).toBe(true);
+    await appendRun(warehouse, run('scheduled', '2026-11-26T09:00:00.080Z', 'aborted', '2026-11-25'));
+    await appendRun(warehouse, run('scheduled', '2026-11-26T09:05:00.000Z', 'refused', '2026-11-25'));
     await appendRun(warehouse, run('rebuild', '2026-11-26T10:00:00.000Z', 'ok'));
-    expect(await missedTick(warehouse, tick)).toBe(true);
-    await appendRun(warehouse, run('run', '2026-11-26T11:00:00.000Z', 'failed'));
-    expect(await missedTick(warehouse, tick)).toBe(false);
+    // A run by hand for another day does not send this one's report.
+    await appendRun(warehouse, run('run', '2026-11-26T10:30:00.000Z', 'ok', '2026-11-01'));
+    expect(await missed()).toBe(true);
+    await appendRun(warehouse, run('run', '2026-11-26T11:00:00.000Z', 'failed', '2026-11-25'));
+    expect(await missed()).toBe(false);
+    // A log written before runs recorded their report's day: a scheduled run after the tick did it.
+    const older = join(await scratchDir(), 'w.duckdb');
+    await appendRun(older, run('scheduled', '2026-11-26T09:00:00.050Z', 'ok'));
+    expect(await missedTick(older, tick, '2026-11-25')).toBe(false);
+  });
+
+  it('runs a tick that comes during the catch-up after it, never beside it; stopping waits for the run going', async () => {
+    const startAt0558 = () => {
+      vi.useFakeTimers({ now: new Date('2026-11-26T08:58:00Z') }); // 05:58: yesterday's 06:00 went without a run
+      const started: string[] = [];
+      const state = { running: 0, most: 0, stopped: false };
+      const daemon = startDaemon({
+        config: parseConfig({}), io: memoryIo(new Date()),
+        missed: async () => true,
+        runOnce: async (firedAt) => {
+          started.push(firedAt.toISOString());
+          state.most = Math.max(state.most, (state.running += 1));
+          await new Promise((resolve) => setTimeout(resolve, 10 * 60_000)); // a 10-minute run
+          state.running -= 1;
+          return done(firedAt);
+        },
+      });
+      void daemon.stopped.then(() => (state.stopped = true));
+      return { daemon, started, state };
+    };
+    // The 06:00 tick comes while the catch-up of yesterday's runs: it runs next.
+    const first = startAt0558();
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(first.started).toEqual(['2026-11-25T09:00:00.000Z', '2026-11-26T09:00:00.000Z']);
+    expect(first.state.most).toBe(1);
+    first.daemon.stop('test');
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(first.state.stopped).toBe(true);
+    vi.useRealTimers();
+    // Stopped during the catch-up: the daemon ends with it, and the waiting tick does not start.
+    const second = startAt0558();
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    second.daemon.stop('SIGTERM');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(second.state.stopped).toBe(false);
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(second.state.stopped).toBe(true);
+    expect(second.started).toEqual(['2026-11-25T09:00:00.000Z']);
   });
 
   it('reads its settings from the config, and names secrets only by their environment variable', () => {
