@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../pipeline/config.ts';
 import { mappingSchema, type MappingInput } from '../pipeline/extract/config.ts';
 import { mapRecord, parseDuration, parseTimestamp } from '../pipeline/extract/mapping.ts';
-import { addDays, localDayBounds, toLocalIso } from '../pipeline/extract/time.ts';
+import { addDays, fromLocal, localDayBounds, toLocalIso } from '../pipeline/extract/time.ts';
 import { demoSources } from '../pipeline/demo/dialects.ts';
 import { isApiSource } from '../pipeline/sources/config.ts';
 
@@ -123,6 +123,13 @@ describe('timestamps and durations', () => {
     expect(start.toISOString()).toBe('2026-03-08T05:00:00.000Z');
     expect((end.getTime() - start.getTime()) / 3_600_000).toBe(23);
     expect(toLocalIso(end, 'America/New_York')).toBe('2026-03-09T00:00:00-04:00');
+    // São Paulo sprang forward at midnight on 2018-11-04: that day began at 01:00 (-02:00).
+    expect(localDayBounds('2018-11-04', SP).start.toISOString()).toBe('2018-11-04T03:00:00.000Z');
+    // Wall times as the import reads zone-less ones: a repeated one is its earlier instant, east
+    // of UTC too (Berlin fell back from 03:00 CEST to 02:00 CET on 2026-10-25).
+    expect(fromLocal({ year: 2026, month: 10, day: 25, hour: 2, minute: 30, second: 0 }, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(fromLocal({ year: 2024, month: 11, day: 3, hour: 1, minute: 30, second: 0 }, 'America/New_York').toISOString()).toBe('2024-11-03T05:30:00.000Z');
+    expect(fromLocal({ year: 2018, month: 11, day: 4, hour: 0, minute: 30, second: 0 }, SP).toISOString()).toBe('2018-11-04T03:30:00.000Z');
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
   });
 });

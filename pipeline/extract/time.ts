@@ -72,14 +72,16 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
 }
 
 /**
- * The instant a wall-clock time denotes in the zone. In a DST gap or overlap this picks the
- * offset in force just after the transition, like most platforms do.
+ * The instant a wall-clock time denotes in the zone, read as the import reads a zone-less
+ * timestamp (docs/decisions.md): a wall time a DST fall-back repeats is its earlier instant, one a
+ * spring-forward skips is read with the offset before the change (Python's fold = 0).
  */
 export function fromLocal(local: LocalDateTime, timeZone: string): Date {
   const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  let guess = asUtc - offsetMinutes(new Date(asUtc), timeZone) * 60_000;
-  guess = asUtc - offsetMinutes(new Date(guess), timeZone) * 60_000;
-  return new Date(guess);
+  const offsetAt = (ms: number) => offsetMinutes(new Date(ms), timeZone) * 60_000;
+  const before = offsetAt(asUtc - 86_400_000);
+  const instants = [before, offsetAt(asUtc + 86_400_000)].map((offset) => asUtc - offset).filter((instant) => offsetAt(instant) === asUtc - instant);
+  return new Date(instants.length ? Math.min(...instants) : asUtc - before);
 }
 
 /** `[start, end)` of a local calendar day (`YYYY-MM-DD`) as instants. */
