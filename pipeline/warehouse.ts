@@ -87,9 +87,13 @@ export function sqlString(value: string): string {
 /**
  * A file path as the argument of DuckDB's file readers (read_csv, read_json, read_parquet), which
  * expand `*`, `?` and `[…]` as globs: `calls[1].csv` would read `calls1.csv` and `a*.csv` every
- * match. Each such character is matched as itself (`[*]`).
+ * match. Each such character is matched as itself (`[*]`). DuckDB's globbing also takes `\` as an
+ * escape, with no way to match it as itself: a name with both is refused, saying so.
  */
 export function sqlFilePath(path: string): string {
+  if (/[*?[]/.test(path) && path.includes('\\')) {
+    throw new Error('DuckDB cannot read a file whose path holds both a backslash and * ? or [; rename it');
+  }
   return sqlString(path.replace(/[*?[]/g, (character) => `[${character}]`));
 }
 

@@ -574,8 +574,11 @@ describe('bad input', () => {
       await writeJsonl(join(dir, 'calls*jsonl.jsonl'), legsOf('jsonl')),
       join(dir, 'p?.parquet'),
     ];
-    const summary = await importLegs({ warehouse, config: config(), files: files.map((path) => ({ path })), io: memoryIo(FIXED_NOW) });
+    // A name with a backslash as well cannot be read by DuckDB at all: it is reported, the others load.
+    const unreadable = await writeCsv(join(dir, 'back\\slash[2].csv'), legsOf('unreadable'));
+    const summary = await importLegs({ warehouse, config: config(), files: [...files, unreadable].map((path) => ({ path })), io: memoryIo(FIXED_NOW) });
     expect(summary).toMatchObject({ read: 3, loaded: 3, duplicates: 0 });
+    expect(summary.unreadable).toEqual([{ path: unreadable, reason: expect.stringContaining('holds both a backslash and * ? or [; rename it') }]);
     expect(await query(warehouse, 'SELECT call_id, source FROM legs ORDER BY call_id')).toEqual([
       { call_id: 'csv-1', source: files[0] },
       { call_id: 'jsonl-1', source: files[1] },
