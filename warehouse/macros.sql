@@ -53,7 +53,8 @@ CREATE OR REPLACE MACRO fall_back_shift_us(instant, time_zone) AS CASE
 -- read it. A wall time that a fall-back repeats has two instants: DuckDB's cast takes the later,
 -- Python and Java (and the usual reading, fold = 0) the earlier, and so does this. Only instants
 -- before the zone's last fall-back (the variable repeated_until, set per load by
--- staged_legs.sql; São Paulo's was in 2019) are looked at, so today's calls cost one comparison.
+-- staged_legs.sql; São Paulo's was in 2019) are looked at: in a zone without DST today, today's
+-- calls cost one comparison; in one with DST, each zone-less value pays the time-zone rules.
 CREATE OR REPLACE MACRO earlier_if_repeated(instant, x) AS CASE
   WHEN NOT coalesce(instant < getvariable('repeated_until'), false) THEN instant
   WHEN regexp_matches(x, '\d:\d\d(:\d\d([.,]\d{1,9})?)?[Zz+-]') THEN instant
