@@ -32,6 +32,8 @@ const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'templa
 const ALL = '*';
 const ALL_SLUG = 'todas';
 const AGENT_TREND_DAYS = 90;
+/** A period shorter than this shows in its daily trend the days before it, down to the data's first. */
+const OVERVIEW_TREND_DAYS = 7;
 
 /** Global pages, pre-rendered for every period × operator scope. */
 const PAGES = [
@@ -116,7 +118,7 @@ async function loadSiteData(warehouse: string, config: Config, io: Io): Promise<
     for (const dimension of DIMENSIONS) {
       groups.set(dimension, await groupKpis(db, dimension, dimension === 'center'));
     }
-    const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), lastDay);
+    const earliest = periods.reduce((min, period) => (period.from < min ? period.from : min), addDays(lastDay, 1 - OVERVIEW_TREND_DAYS));
     const agentSince = addDays(lastDay, 1 - AGENT_TREND_DAYS);
     return {
       kpiRebuilt, watermark, firstDay, lastDay, periods, scopes, groups,
@@ -251,7 +253,7 @@ async function writePages(dir: string, data: SiteData, context: RenderContext, e
       const center = rowsOf('center', period.id, scope)[0];
       const previousCenter = rowsOf('center', period.id, scope, 'previous')[0];
       const overview = await overviewPage(period, scope, center, previousCenter, {
-        charts, isProvisional, rowsOf, returningOf, centerDaily: centerDaily.get(scope) ?? [],
+        charts, isProvisional, rowsOf, returningOf, centerDaily: centerDaily.get(scope) ?? [], firstDay: data.firstDay,
       });
       const overviewPageData = { ...common, title: 'Visão geral', navCurrent: 'index.html', selector: selectorFor('index.html'), ...overview };
       await renderPage(`p/${period.id}/${scopeSlug(scope)}/index.html`, root, overviewPageData);
@@ -476,7 +478,7 @@ class ChartCache {
 async function overviewPage(
   period: Period, scope: string, center: GroupRow | undefined, previous: GroupRow | undefined,
   helpers: {
-    charts: ChartCache; isProvisional: (date: string) => boolean; centerDaily: DailyRow[];
+    charts: ChartCache; isProvisional: (date: string) => boolean; centerDaily: DailyRow[]; firstDay: string;
     rowsOf: (dimension: Dimension, period: string, scope: string) => GroupRow[];
     returningOf: (period: string, scope: string, part: string) => ReturningRow | undefined;
   },
@@ -484,14 +486,18 @@ async function overviewPage(
   const { charts, rowsOf } = helpers;
   const cards = overviewCards(center, previous, { current: helpers.returningOf(period.id, scope, 'current'), previous: helpers.returningOf(period.id, scope, 'previous') });
   const daily = new Map(helpers.centerDaily.map((row) => [row.local_date, row]));
-  const days = datesOf(period).map((date) => {
+  // A day alone is one bar: a short period is shown after the days before it, for comparison.
+  const contextFrom = addDays(period.to, 1 - OVERVIEW_TREND_DAYS);
+  const trendFrom = [period.from, contextFrom > helpers.firstDay ? contextFrom : helpers.firstDay].sort()[0]!;
+  const days = datesOf({ from: trendFrom, to: period.to }).map((date) => {
     const row = daily.get(date);
     return { date, contacts: row?.contacts ?? 0, callbacks: row?.callbacks ?? 0, rate: row ? ratio(row.callbacks, row.contacts) : null, provisional: helpers.isProvisional(date) };
   });
+  const trendPeriod = days[0]!.date < period.from ? ` ${period.label}, após os dias anteriores desde ${formatDate(days[0]!.date)}.` : ` ${period.label}.`;
   const topReasons = rowsOf('reason', period.id, scope);
   const reasonCounts = [...topReasons].sort((a, b) => b.callbacks - a.callbacks || a.group_key.localeCompare(b.group_key)).slice(0, 10).map((r) => ({ label: r.group_label, count: r.callbacks }));
   const chartList = [
-    await charts.trend(days, { title: 'Atendimentos e taxa de rechamada por dia', description: `Barras: atendimentos elegíveis por dia; linha: taxa de rechamada. ${period.label}.` }),
+    await charts.trend(days, { title: 'Atendimentos e taxa de rechamada por dia', description: `Barras: atendimentos elegíveis por dia; linha: taxa de rechamada.${trendPeriod}` }),
     await charts.counts(bucketEntries(center), { title: 'Rechamadas por intervalo', description: 'Rechamadas no mesmo dia, em até 3 dias e em mais de 3 dias do atendimento de origem.' }),
     await charts.counts(causeEntries(center), { title: 'Rechamadas por causa', description: 'Causa provável de cada rechamada, pelo atendimento de origem.' }),
     await charts.counts(reasonCounts, { title: 'Motivos com mais rechamadas', description: 'Os 10 motivos do atendimento de origem com mais rechamadas.' }),

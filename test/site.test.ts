@@ -100,6 +100,13 @@ describe('build-site output', () => {
     expect(html).toContain('aria-label="Filtrar região"');
   });
 
+  it('shows the last day after the six before it in the daily trend, a longer period alone', async () => {
+    const lastDay = await readFile(join(out, 'p', 'ultimo-dia', 'todas', 'index.html'), 'utf8');
+    expect(lastDay).toContain('linha: taxa de rechamada. Último dia, após os dias anteriores desde 21/11/2026.');
+    const month = await readFile(join(out, 'p', '30-dias', 'todas', 'index.html'), 'utf8');
+    expect(month).toContain('linha: taxa de rechamada. Últimos 30 dias.');
+  });
+
   it('lists in an operator\'s view the callbacks charged to its contacts, and says so in a column', async () => {
     const html = await readFile(join(out, 'p', '30-dias', 'beta', 'rechamadas.html'), 'utf8');
     const table = /<table id="tbl-rechamadas"[^]*?<\/table>/.exec(html)?.[0] ?? '';
