@@ -180,3 +180,13 @@ export async function gzipDamage(path: string): Promise<string | null> {
     return (error as Error).message;
   }
 }
+
+/** The fields of one CSV line (csv-parse), or undefined when it is not one record. */
+export function lineFields(text: string, delimiter: string): string[] | undefined {
+  try {
+    const records = parse(text, { delimiter, relax_column_count: true }) as string[][];
+    return records.length === 1 ? records[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFields, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -244,6 +244,8 @@ interface MalformedRecord {
   position: number;
   text: string;
   reason: string;
+  /** The line has fewer fields than the header, and no quote problem. */
+  short?: boolean;
 }
 
 /**
@@ -265,9 +267,10 @@ async function stageCsv(
   for (let index = 1; ; index += 1) {
     const [{ before }] = await warehouse.rows<{ before: bigint }>('SELECT coalesce(max(rowid), -1) AS before FROM staged_legs') as [{ before: bigint }];
     await check(csvRecordsQuery(part.path, layout, fileIndex));
-    const rejects = await warehouse.rows<{ line: bigint; position: bigint; text: string; runaway: boolean; reason: string }>(`
+    const rejects = await warehouse.rows<{ line: bigint; position: bigint; text: string; runaway: boolean; short: boolean; reason: string }>(`
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         bool_or(error_message ILIKE '%unterminated quote%' OR contains(trim(csv_line, chr(10) || chr(13)), chr(10))) AS runaway,
+        bool_and(error_type = 'MISSING COLUMNS') AS short,
         CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
           THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'
           ELSE string_agg(DISTINCT error_message, '; ')
@@ -279,7 +282,7 @@ async function stageCsv(
       Number(reject.position) - 1 + (reject.text.startsWith('\n') ? 1 : 0) - part.headerBytes + part.start;
     const runaway = rejects.findIndex((reject) => reject.runaway);
     for (const reject of runaway < 0 ? rejects : rejects.slice(0, runaway)) {
-      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^\r?\n|\r?\n$/g, ''), reason: reject.reason });
+      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^\r?\n|\r?\n$/g, ''), reason: reject.reason, short: reject.short });
     }
     if (runaway < 0) break;
     const reject = rejects[runaway]!;
@@ -311,15 +314,31 @@ async function stageCsv(
     ) numbered
     WHERE staged_legs.rowid = numbered.load_order`,
   [JSON.stringify(malformed.map((m) => m.record))]);
+  // A line that ends before the header's last fields is the record with those fields empty, as
+  // Python's csv.DictReader and pandas read it (checked like any other, numbered where it is).
+  const padded = malformed.flatMap((m) => {
+    const fields = m.short ? lineFields(m.text, layout.delimiter) : undefined;
+    return fields ? [{ rn: m.record, ...Object.fromEntries(fields.map((value, index) => [`c${index}`, value])) }] : [];
+  });
+  if (padded.length) {
+    const columns = layout.names.map((_, index) => `"c${index}":"VARCHAR"`).join(',');
+    await check(csvRecordsQuery({ records: `(SELECT unnest(from_json(${sqlString(JSON.stringify(padded))}, '[{"rn":"BIGINT",${columns}}]'), recursive := true))` }, layout, fileIndex));
+  }
+  const quarantined = malformed.filter((m) => !padded.some((record) => record.rn === m.record));
   await warehouse.run(`
     INSERT INTO staged_rejects
     SELECT ${sqlString(source)}, 'line ' || m.line, m.text, 'malformed CSV line: ' || m.reason
     FROM (SELECT unnest(from_json($1, '[{"line":"BIGINT","text":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) m`,
-  [JSON.stringify(malformed.map((m) => ({ line: lines.get(m.position), text: m.text, reason: m.reason })))]);
+  [JSON.stringify(quarantined.map((m) => ({ line: lines.get(m.position), text: m.text, reason: m.reason })))]);
 }
 
-/** DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by position. */
-function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): string {
+
+/**
+ * DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by
+ * position; or, instead of a file, `records`: a query giving the same columns and each record's
+ * number in the file (`rn`).
+ */
+function csvRecordsQuery(path: string | { records: string }, layout: CsvLayout, fileIndex: number): string {
   const columns = layout.names.map((_, index) => `'c${index}': 'VARCHAR'`).join(', ');
   const column = (field: string) => (layout.fieldColumns.has(field) ? `c${layout.fieldColumns.get(field)}` : 'CAST(NULL AS VARCHAR)');
   // A file with columns besides the fields keeps them all in a rejected record's raw payload
@@ -328,6 +347,7 @@ function csvRecordsQuery(path: string, layout: CsvLayout, fileIndex: number): st
   const payload = layout.fieldColumns.size < layout.names.length
     ? `CAST(json_object(${layout.names.map((name, index) => `${sqlString(name)}, c${index}`).join(', ')}) AS VARCHAR)`
     : undefined;
+  if (typeof path !== 'string') return recordsQuery(column, fileIndex, path.records, payload, 'rn');
   return recordsQuery(column, fileIndex, `read_csv(${sqlFilePath(path)}, header = true, auto_detect = false, columns = {${columns}},
     delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES},
     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`, payload);
@@ -359,9 +379,9 @@ async function parquetRecordsQuery(warehouse: Warehouse, path: string, fileIndex
  * A file's records in the columns of STAGED_RAW_COLUMNS; staged_records numbers them and, unless
  * a record names its own (SOURCE_FIELD), gives them their file's source from staged_files.
  */
-function recordsQuery(column: (field: string) => string, fileIndex: number, reader: string, payload = 'CAST(NULL AS VARCHAR)'): string {
+function recordsQuery(column: (field: string) => string, fileIndex: number, reader: string, payload = 'CAST(NULL AS VARCHAR)', rowNumber = 'CAST(NULL AS BIGINT)'): string {
   return `
-    SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, CAST(NULL AS BIGINT) AS row_number,
+    SELECT ${column(SOURCE_FIELD)} AS source, ${column(LOCATION_FIELD)} AS location, ${fileIndex} AS file_index, ${rowNumber} AS row_number,
       ${payload} AS raw_payload, CAST(NULL AS VARCHAR) AS parse_error, ${LEG_FIELDS.map((field) => `${column(field)} AS ${field}`).join(', ')}
     FROM ${reader}`;
 }

@@ -402,8 +402,9 @@ describe('bad input', () => {
   it('reads past a quote that never closes, numbers records after malformed ones, and names the lines of the file, in any CSV dialect', async () => {
     const header = ['operator', 'call_id', 'direction', 'status', 'started_at', 'agent_id', 'reason'];
     const at = (call: number) => `2026-11-20T1${call}:00:00Z`;
-    // Records: 1 and 2 (a reason over two lines) are fine, 3 lacks fields, 4 is fine, 5 opens a
-    // quote it never closes, 6 and 7 are fine. Lines: 1 header, 2, 3-4, 5, 6, 7, 8, 9.
+    // Records: 1 and 2 (a reason over two lines) are fine, 3 ends after three fields (read with the
+    // others empty, as Python's DictReader reads it: it lacks a status and a start), 4 is fine, 5
+    // opens a quote it never closes, 6 and 7 are fine. Lines: 1 header, 2, 3-4, 5, 6, 7, 8, 9.
     const records = [
       ['vivo', 'r1', 'inbound', 'answered', at(1), 'a1', 'Cobrança'],
       ['vivo', 'r2', 'inbound', 'answered', at(2), 'a1', '"Sem sinal\ndesde ontem"'],
@@ -443,10 +444,32 @@ describe('bad input', () => {
       const rejected = await query<{ location: string; reason: string; raw_payload: string }>(warehouse, 'SELECT location, reason, raw_payload FROM rejected_legs ORDER BY location');
       const delimiter = name === 'excel.csv' ? ';' : ',';
       expect(rejected, name).toEqual([
-        { location: 'line 5', reason: 'malformed CSV line: the line has 3 fields where the header has 7', raw_payload: records[2]!.join(delimiter) },
         { location: 'line 7', reason: 'malformed CSV line: a quote opened on this line is never closed; the lines after it are read as records of their own', raw_payload: records[4]!.join(delimiter) },
+        { location: 'row 3', reason: 'status is missing; started_at is missing', raw_payload: expect.stringContaining('"call_id":"r3","protocol":null,"direction":"inbound","status":null') },
       ]);
     }
+  });
+
+  it('reads a line that ends before the last fields as the record with them empty, in its place among the others', async () => {
+    const dir = await scratchDir();
+    const warehouse = join(dir, 'w.duckdb');
+    const file = join(dir, 'short.csv');
+    await writeFile(file, [
+      'operator,call_id,direction,status,started_at,agent_id,reason,talk_seconds',
+      'vivo,r1,inbound,answered,2026-11-20T10:00:00Z,a1,Cobrança,60',
+      'vivo,dup,inbound,answered,2026-11-20T11:00:00Z,a1',
+      'vivo,r3,inbound,answered,2026-11-20T12:00:00Z,a1,Cobrança,60',
+      // The same leg again, later in the file and with no updated_at either: this line wins.
+      'vivo,dup,inbound,answered,2026-11-20T11:00:00Z,a2,Fatura,30',
+      'vivo,r5,inbound,abandoned,2026-11-20T13:00:00Z',
+    ].join('\n') + '\n');
+    expect(await importInto(warehouse, [file])).toMatchObject({ read: 5, loaded: 5, duplicates: 1, rejected: 0 });
+    expect(await query(warehouse, 'SELECT call_id, location, agent_id, reason, talk_seconds FROM legs ORDER BY location')).toEqual([
+      { call_id: 'r1', location: 'row 1', agent_id: 'a1', reason: 'Cobrança', talk_seconds: 60n },
+      { call_id: 'r3', location: 'row 3', agent_id: 'a1', reason: 'Cobrança', talk_seconds: 60n },
+      { call_id: 'dup', location: 'row 4', agent_id: 'a2', reason: 'Fatura', talk_seconds: 30n },
+      { call_id: 'r5', location: 'row 5', agent_id: null, reason: null, talk_seconds: 0n },
+    ]);
   });
 
   it('loads what a cut-short .gz file holds and says in the quarantine that the rest is missing', async () => {

@@ -20,7 +20,9 @@ SEMI JOIN duplicated_hashes d ON d.key_hash = hash(s.operator, s.call_id)
 WHERE s.reject_reason IS NULL
 QUALIFY row_number() OVER (
   PARTITION BY s.operator, s.call_id
-  ORDER BY s.updated_at DESC NULLS LAST, s.load_order DESC
+  -- A file's records by their number, not their place in the staged table: a CSV line padded
+  -- with its missing fields is staged after the rest of its file.
+  ORDER BY s.updated_at DESC NULLS LAST, s.file_index DESC, s.row_number DESC
 ) > 1;
 
 CREATE OR REPLACE TEMP VIEW incoming_legs AS
