@@ -181,12 +181,24 @@ export async function gzipDamage(path: string): Promise<string | null> {
   }
 }
 
-/** The fields of one CSV line (csv-parse), or undefined when it is not one record. */
-export function lineFields(text: string, delimiter: string): string[] | undefined {
+/**
+ * The fields of CSV lines (csv-parse), each undefined when it is not one record. One parse of
+ * them all where it can (a parse per line costs 50 µs of set-up each), one each otherwise.
+ */
+export function linesFields(lines: readonly string[], delimiter: string): Array<string[] | undefined> {
+  const parsed = (text: string) => parse(text, { delimiter, record_delimiter: '\n', relax_column_count: true }) as string[][];
   try {
-    const records = parse(text, { delimiter, relax_column_count: true }) as string[][];
-    return records.length === 1 ? records[0] : undefined;
+    const records = parsed(lines.join('\n'));
+    if (records.length === lines.length) return records;
   } catch {
-    return undefined;
+    // A line that is not a record: each is parsed alone below.
   }
+  return lines.map((line) => {
+    try {
+      const records = parsed(line);
+      return records.length === 1 ? records[0] : undefined;
+    } catch {
+      return undefined;
+    }
+  });
 }

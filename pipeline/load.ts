@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFields, lineFrom, linesAt, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesAt, linesFields, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -316,22 +316,27 @@ async function stageCsv(
   [JSON.stringify(malformed.map((m) => m.record))]);
   // A line that ends before the header's last fields is the record with those fields empty, as
   // Python's csv.DictReader and pandas read it (checked like any other, numbered where it is).
-  const padded = malformed.flatMap((m) => {
-    const fields = m.short ? lineFields(m.text, layout.delimiter) : undefined;
+  const short = malformed.filter((m) => m.short);
+  const shortFields = linesFields(short.map((m) => m.text), layout.delimiter);
+  const padded = short.flatMap((m, at) => {
+    const fields = shortFields[at];
     return fields ? [{ rn: m.record, ...Object.fromEntries(fields.map((value, index) => [`c${index}`, value])) }] : [];
   });
   if (padded.length) {
-    const columns = layout.names.map((_, index) => `"c${index}":"VARCHAR"`).join(',');
-    await check(csvRecordsQuery({ records: `(SELECT unnest(from_json(${sqlString(JSON.stringify(padded))}, '[{"rn":"BIGINT",${columns}}]'), recursive := true))` }, layout, fileIndex));
+    // Through a file: an exporter that leaves out empty last fields does so on every line.
+    const paddedFile = join(scratch, `file-${fileIndex}.padded.jsonl`);
+    await writeFile(paddedFile, padded.map((record) => JSON.stringify(record)).join('\n'));
+    const columns = layout.names.map((_, index) => `'c${index}': 'VARCHAR'`).join(', ');
+    await check(csvRecordsQuery({ records: `read_json(${sqlFilePath(paddedFile)}, format = 'newline_delimited', columns = {'rn': 'BIGINT', ${columns}})` }, layout, fileIndex));
   }
-  const quarantined = malformed.filter((m) => !padded.some((record) => record.rn === m.record));
+  const read = new Set(padded.map((record) => record.rn));
+  const quarantined = malformed.filter((m) => !read.has(m.record));
   await warehouse.run(`
     INSERT INTO staged_rejects
     SELECT ${sqlString(source)}, 'line ' || m.line, m.text, 'malformed CSV line: ' || m.reason
     FROM (SELECT unnest(from_json($1, '[{"line":"BIGINT","text":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) m`,
   [JSON.stringify(quarantined.map((m) => ({ line: lines.get(m.position), text: m.text, reason: m.reason })))]);
 }
-
 
 /**
  * DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by
