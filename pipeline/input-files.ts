@@ -186,7 +186,8 @@ export async function gzipDamage(path: string): Promise<string | null> {
  * them all where it can (a parse per line costs 50 µs of set-up each), one each otherwise.
  */
 export function linesFields(lines: readonly string[], delimiter: string): Array<string[] | undefined> {
-  const parsed = (text: string) => parse(text, { delimiter, record_delimiter: '\n', relax_column_count: true }) as string[][];
+  // Quotes as csvLayout reads the header: a stray one inside an unquoted field (5" screen) is text.
+  const parsed = (text: string) => parse(text, { delimiter, record_delimiter: '\n', relax_column_count: true, relax_quotes: true }) as string[][];
   try {
     const records = parsed(lines.join('\n'));
     if (records.length === lines.length) return records;

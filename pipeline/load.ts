@@ -282,7 +282,7 @@ async function stageCsv(
       Number(reject.position) - 1 + (reject.text.startsWith('\n') ? 1 : 0) - part.headerBytes + part.start;
     const runaway = rejects.findIndex((reject) => reject.runaway);
     for (const reject of runaway < 0 ? rejects : rejects.slice(0, runaway)) {
-      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^\r?\n|\r?\n$/g, ''), reason: reject.reason, short: reject.short });
+      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^(\r?\n)+|(\r?\n)+$/g, ''), reason: reject.reason, short: reject.short });
     }
     if (runaway < 0) break;
     const reject = rejects[runaway]!;
@@ -320,7 +320,8 @@ async function stageCsv(
   const shortFields = linesFields(short.map((m) => m.text), layout.delimiter);
   const padded = short.flatMap((m, at) => {
     const fields = shortFields[at];
-    return fields ? [{ rn: m.record, ...Object.fromEntries(fields.map((value, index) => [`c${index}`, value])) }] : [];
+    // An empty field is missing, as DuckDB's reader gives it for the other records.
+    return fields ? [{ rn: m.record, ...Object.fromEntries(fields.map((value, index) => [`c${index}`, value === '' ? null : value])) }] : [];
   });
   if (padded.length) {
     // Through a file: an exporter that leaves out empty last fields does so on every line.

@@ -462,13 +462,16 @@ describe('bad input', () => {
       // The same leg again, later in the file and with no updated_at either: this line wins.
       'vivo,dup,inbound,answered,2026-11-20T11:00:00Z,a2,Fatura,30',
       'vivo,r5,inbound,abandoned,2026-11-20T13:00:00Z',
+      // A stray quote inside an unquoted field is text, in a short line as in a full one.
+      'vivo,r6,inbound,answered,2026-11-20T14:00:00Z,a1,Tela 5" quebrada',
     ].join('\n') + '\n');
-    expect(await importInto(warehouse, [file])).toMatchObject({ read: 5, loaded: 5, duplicates: 1, rejected: 0 });
+    expect(await importInto(warehouse, [file])).toMatchObject({ read: 6, loaded: 6, duplicates: 1, rejected: 0 });
     expect(await query(warehouse, 'SELECT call_id, location, agent_id, reason, talk_seconds FROM legs ORDER BY location')).toEqual([
       { call_id: 'r1', location: 'row 1', agent_id: 'a1', reason: 'Cobrança', talk_seconds: 60n },
       { call_id: 'r3', location: 'row 3', agent_id: 'a1', reason: 'Cobrança', talk_seconds: 60n },
       { call_id: 'dup', location: 'row 4', agent_id: 'a2', reason: 'Fatura', talk_seconds: 30n },
       { call_id: 'r5', location: 'row 5', agent_id: null, reason: null, talk_seconds: 0n },
+      { call_id: 'r6', location: 'row 6', agent_id: 'a1', reason: 'Tela 5" quebrada', talk_seconds: 0n },
     ]);
   });
 
