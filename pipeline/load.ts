@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFrom, linesAt, linesFields, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -240,8 +240,8 @@ const FILE_FIELDS: readonly string[] = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FI
 interface MalformedRecord {
   /** The record's number in the file, counting every record the reader met. */
   record: number;
-  /** Where its first line starts, in bytes of the (decompressed, UTF-8) file. */
-  position: number;
+  /** Its first line in the file. */
+  line: number;
   text: string;
   reason: string;
   /** The line has fewer fields than the header, and no quote problem. */
@@ -262,14 +262,18 @@ async function stageCsv(
     io.log(`import: ${path} is ${layout.encoding} text with fields separated by ${JSON.stringify(layout.delimiter)}, read as such`);
   }
   const malformed: MalformedRecord[] = [];
-  // The part of the file being read: from `start` on, after a copy of the header (`headerBytes`).
-  let part = { path: layout.path, headerBytes: 0, start: 0, recordsBefore: 0 };
+  // The part of the file being read: from `start` on, after a copy of the header (`headerBytes`);
+  // its records from `dataStart` on.
+  let part = { path: layout.path, headerBytes: 0, start: 0, dataStart: layout.dataStart, recordsBefore: 0 };
   for (let index = 1; ; index += 1) {
     const [{ before }] = await warehouse.rows<{ before: bigint }>('SELECT coalesce(max(rowid), -1) AS before FROM staged_legs') as [{ before: bigint }];
     await check(csvRecordsQuery(part.path, layout, fileIndex));
-    const rejects = await warehouse.rows<{ line: bigint; position: bigint; text: string; runaway: boolean; short: boolean; reason: string }>(`
+    const rejects = await warehouse.rows<{ line: bigint; position: bigint; quote: bigint | null; text: string; runaway: boolean; short: boolean; reason: string }>(`
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
-        bool_or(error_message ILIKE '%unterminated quote%' OR contains(trim(csv_line, chr(10) || chr(13)), chr(10))) AS runaway,
+        min(byte_position) FILTER (WHERE error_message ILIKE '%unterminated quote%') AS quote,
+        -- Over several lines, a record is a quote run away, unless it only lacks fields (a quoted
+        -- field spanning lines, in a line that ends before the last fields, as in a full one).
+        bool_or(error_message ILIKE '%unterminated quote%' OR (error_type <> 'MISSING COLUMNS' AND contains(trim(csv_line, chr(10) || chr(13)), chr(10)))) AS runaway,
         bool_and(error_type = 'MISSING COLUMNS') AS short,
         CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
           THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'
@@ -277,29 +281,44 @@ async function stageCsv(
         END AS reason
       FROM csv_rejects GROUP BY line ORDER BY line`);
     await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
-    // DuckDB's line position is 1-based, and on a CRLF file it points at the previous line's LF.
-    const inFile = (reject: { position: bigint; text: string }) =>
-      Number(reject.position) - 1 + (reject.text.startsWith('\n') ? 1 : 0) - part.headerBytes + part.start;
+    if (!rejects.length) break;
     const runaway = rejects.findIndex((reject) => reject.runaway);
-    for (const reject of runaway < 0 ? rejects : rejects.slice(0, runaway)) {
-      malformed.push({ record: part.recordsBefore + Number(reject.line) - 1, position: inFile(reject), text: reject.text.replace(/^(\r?\n)+|(\r?\n)+$/g, ''), reason: reject.reason, short: reject.short });
+    const found = runaway < 0 ? rejects : rejects.slice(0, runaway + 1);
+    // DuckDB's positions are 1-based, of the part; a rejected line's text starts with the line
+    // endings before it (on a CRLF file, the previous line's LF), which are not the record.
+    const inFile = (position: bigint) => Number(position) - 1 - part.headerBytes + part.start;
+    const texts = found.map((reject) => reject.text.replace(/^[\r\n]+/, ''));
+    const starts = found.map((reject, at) => inFile(reject.position) + reject.text.length - texts[at]!.length);
+    const quote = runaway >= 0 && found[runaway]!.quote !== null ? inFile(found[runaway]!.quote!) : undefined;
+    const { places, emptyLines } = await scanLines(layout.path, quote === undefined ? starts : [...starts, quote]);
+    const lines = starts.map((start) => places.get(start)!.line);
+    // After a line with doubled quotes, DuckDB may give the line before the record whose quote
+    // never closes: that record then starts on the line of the quote.
+    if (quote !== undefined && !(starts[runaway]! <= quote && quote < starts[runaway]! + Buffer.byteLength(texts[runaway]!))) {
+      ({ start: starts[runaway], line: lines[runaway] } = places.get(quote)!);
+    }
+    // DuckDB counts the empty lines with the records; where the part has some, csv-parse counts.
+    const last = starts.reduce((latest, start) => Math.max(latest, start), 0);
+    const counted = emptyLines.some((at) => at >= part.dataStart && at < last)
+      ? await recordsBefore(layout.path, part.dataStart, starts, layout.delimiter)
+      : undefined;
+    const recordOf = (at: number) => part.recordsBefore + 1 + (counted ? counted.get(starts[at]!)! : Number(found[at]!.line) - 2);
+    for (let at = 0; at < (runaway < 0 ? found.length : runaway); at += 1) {
+      malformed.push({ record: recordOf(at), line: lines[at]!, text: texts[at]!.replace(/(\r?\n)+$/, ''), reason: found[at]!.reason, short: found[at]!.short });
     }
     if (runaway < 0) break;
-    const reject = rejects[runaway]!;
+    const record = recordOf(runaway);
     // The records the reader found after it were read inside its field, or are read again below.
-    const readBefore = Number(reject.line) - 2 - runaway;
+    const readBefore = record - part.recordsBefore - 1 - runaway;
     await warehouse.run(`DELETE FROM staged_legs WHERE rowid IN (SELECT rowid FROM staged_legs WHERE rowid > ${before} ORDER BY rowid OFFSET ${readBefore})`);
-    const start = inFile(reject);
-    const { text, next } = await lineFrom(layout.path, start);
-    const record = part.recordsBefore + Number(reject.line) - 1;
-    malformed.push({ record, position: start, text, reason: 'a quote opened on this line is never closed; the lines after it are read as records of their own' });
+    const { text, next } = await lineFrom(layout.path, starts[runaway]!);
+    malformed.push({ record, line: lines[runaway]!, text, reason: 'a quote opened on this line is never closed; the lines after it are read as records of their own' });
     if (next === null) break;
     const rest = join(scratch, `file-${fileIndex}.part-${index + 1}.csv`);
     await writeRemainder(layout.path, layout.header, next, rest);
-    part = { path: rest, headerBytes: layout.header.length, start: next, recordsBefore: record };
+    part = { path: rest, headerBytes: layout.header.length, start: next, dataStart: next, recordsBefore: record };
   }
   if (!malformed.length) return;
-  const lines = await linesAt(layout.path, malformed.map((m) => m.position));
   // Records after a malformed one: their number counts it (`row N` is the file's N-th record).
   await warehouse.run(`
     UPDATE staged_legs SET row_number = numbered.row_number
@@ -336,7 +355,7 @@ async function stageCsv(
     INSERT INTO staged_rejects
     SELECT ${sqlString(source)}, 'line ' || m.line, m.text, 'malformed CSV line: ' || m.reason
     FROM (SELECT unnest(from_json($1, '[{"line":"BIGINT","text":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) m`,
-  [JSON.stringify(quarantined.map((m) => ({ line: lines.get(m.position), text: m.text, reason: m.reason })))]);
+  [JSON.stringify(quarantined.map((m) => ({ line: m.line, text: m.text, reason: m.reason })))]);
 }
 
 /**

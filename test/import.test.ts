@@ -475,6 +475,46 @@ describe('bad input', () => {
     ]);
   });
 
+  it('numbers records and names lines right around empty lines, multi-line fields and doubled quotes', async () => {
+    const header = 'operator,call_id,direction,status,started_at,agent_id,reason,talk_seconds';
+    const leg = (record: number, rest: string) => `vivo,r${record},inbound,answered,2026-11-20T10:00:00Z,a1,${rest}`;
+    // [text, what it is]: a record (its number), a quarantined line, or an empty line.
+    const lines: Array<[string, number | 'quarantined' | 'empty']> = [
+      ['', 'empty'],
+      [leg(1, '"Diz ""olá, ação""",60'), 1],
+      ['', 'empty'],
+      [leg(2, 'Fatura'), 2], // short
+      [leg(3, 'Fatura,60,extra'), 'quarantined'],
+      ['', 'empty'],
+      ['', 'empty'],
+      [leg(4, '"Sem sinal\n\ndesde ontem",60'), 4],
+      [leg(5, '"Ligou de novo\nhoje"'), 5], // short, over two lines
+      ['', 'empty'],
+      [leg(6, '"Diz ""tchau""",60'), 6],
+      // DuckDB places this never-closed quote on the line before, which has doubled quotes too.
+      [leg(7, '"nunca fechada,60'), 'quarantined'],
+      [leg(8, '"Cobrança, ""2ª via""",60'), 8],
+      ['', 'empty'],
+      [leg(9, 'Fatura'), 9],
+    ];
+    const dir = await scratchDir();
+    for (const newline of ['\n', '\r\n']) {
+      const file = join(dir, `mixed-${newline.length}.csv`);
+      await writeFile(file, [header, ...lines.map(([text]) => text)].join(newline).replaceAll('\n', newline).replaceAll('\r\r', '\r') + newline);
+      const warehouse = join(dir, `mixed-${newline.length}.duckdb`);
+      expect(await importInto(warehouse, [file])).toMatchObject({ read: 9, loaded: 7, rejected: 2 });
+      const records = lines.flatMap(([, what]) => (typeof what === 'number' ? [{ call_id: `r${what}`, location: `row ${what}` }] : []));
+      expect(await query(warehouse, 'SELECT call_id, location FROM legs ORDER BY row_number'), JSON.stringify(newline)).toEqual(records);
+      let line = 2;
+      const quarantined = lines.flatMap(([text, what]) => {
+        const at = line;
+        line += text.split('\n').length;
+        return what === 'quarantined' ? [{ location: `line ${at}`, raw_payload: text }] : [];
+      });
+      expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), JSON.stringify(newline)).toEqual(quarantined);
+    }
+  });
+
   it('loads what a cut-short .gz file holds and says in the quarantine that the rest is missing', async () => {
     const dir = await scratchDir();
     const legs = Array.from({ length: 2000 }, (_, n) => leg({ call_id: `c${n}`, started_at: `2026-11-20T10:${String(n % 60).padStart(2, '0')}:00Z` }));
