@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { config, contactsOf, importInto, leg, query, scratchDir, writeCsv } from './helpers.ts';
 
@@ -273,5 +275,14 @@ describe('resolved (SPEC §4)', () => {
     ]);
     expect(contacts.get('vivo:1')!.resolved).toBe('no');
     expect(contacts.get('vivo:2')!.resolved).toBe('pending');
+  });
+});
+
+describe('the contract', () => {
+  // The copy in docs/ is what a clone of the repository reads; where the shared original sits
+  // beside the checkout, the two must not drift apart.
+  const shared = join(import.meta.dirname, '..', '..', 'shared', 'SPEC.md');
+  it.skipIf(!existsSync(shared))('docs/SPEC.md is the shared SPEC.md, word for word', async () => {
+    expect(await readFile(join(import.meta.dirname, '..', 'docs', 'SPEC.md'), 'utf8')).toBe(await readFile(shared, 'utf8'));
   });
 });
