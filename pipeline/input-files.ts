@@ -173,7 +173,7 @@ export async function recordsBefore(path: string, from: number, positions: reado
   const counts = new Map<number, number>();
   let next = 0;
   let records = 0;
-  const parser = open(path, from).pipe(parseStream({ delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  const parser = open(path, from).pipe(parseStream({ delimiter, record_delimiter: ['\r\n', '\n'], relax_quotes: true, relax_column_count: true, skip_empty_lines: true, info: true }));
   try {
     for await (const { info } of parser as AsyncIterable<{ info: { bytes: number } }>) {
       while (next < wanted.length && wanted[next]! < from + info.bytes) counts.set(wanted[next++]!, records);

@@ -272,8 +272,12 @@ async function stageCsv(
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         min(byte_position) FILTER (WHERE error_message ILIKE '%unterminated quote%') AS quote,
         -- Over several lines, a record is a quote run away, unless it only lacks fields (a quoted
-        -- field spanning lines, in a line that ends before the last fields, as in a full one).
-        bool_or(error_message ILIKE '%unterminated quote%' OR (error_type <> 'MISSING COLUMNS' AND contains(trim(csv_line, chr(10) || chr(13)), chr(10)))) AS runaway,
+        -- field spanning lines, in a line that ends before the last fields, as in a full one) and
+        -- none of the lines it took holds as many delimiters as a full record.
+        bool_or(error_message ILIKE '%unterminated quote%' OR (contains(trim(csv_line, chr(10) || chr(13)), chr(10)) AND (
+          error_type <> 'MISSING COLUMNS'
+          OR list_max(list_transform(string_split(trim(csv_line, chr(10) || chr(13)), chr(10))[2:], taken -> length(taken) - length(replace(taken, ${sqlString(layout.delimiter)}, ''))))
+            >= ${layout.names.length - 1}))) AS runaway,
         bool_and(error_type = 'MISSING COLUMNS') AS short,
         CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
           THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'

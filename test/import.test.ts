@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { exportTable } from '../pipeline/export.ts';
 import { memoryIo } from '../pipeline/io.ts';
+import { recordsBefore, scanLines } from '../pipeline/input-files.ts';
 import { importLegs, LOCATION_FIELD, SOURCE_FIELD } from '../pipeline/load.ts';
 import { FIXED_NOW, config, importInto, leg, query, scratchDir, writeCsv, writeJsonl, type Leg } from './helpers.ts';
 
@@ -496,13 +497,18 @@ describe('bad input', () => {
       [leg(8, '"Cobrança, ""2ª via""",60'), 8],
       ['', 'empty'],
       [leg(9, 'Fatura'), 9],
+      // The `5"` of a later short line closes this quote: the record DuckDB makes of the lines
+      // between lacks fields, but takes a whole record's line, so the quote is still run away.
+      [leg(10, '"nunca fechada,60'), 'quarantined'],
+      [leg(11, 'Fatura,60'), 11],
+      [leg(12, 'Tela 5"'), 12],
     ];
     const dir = await scratchDir();
     for (const newline of ['\n', '\r\n']) {
       const file = join(dir, `mixed-${newline.length}.csv`);
       await writeFile(file, [header, ...lines.map(([text]) => text)].join(newline).replaceAll('\n', newline).replaceAll('\r\r', '\r') + newline);
       const warehouse = join(dir, `mixed-${newline.length}.duckdb`);
-      expect(await importInto(warehouse, [file])).toMatchObject({ read: 9, loaded: 7, rejected: 2 });
+      expect(await importInto(warehouse, [file])).toMatchObject({ read: 12, loaded: 9, rejected: 3 });
       const records = lines.flatMap(([, what]) => (typeof what === 'number' ? [{ call_id: `r${what}`, location: `row ${what}` }] : []));
       expect(await query(warehouse, 'SELECT call_id, location FROM legs ORDER BY row_number'), JSON.stringify(newline)).toEqual(records);
       let line = 2;
@@ -513,6 +519,19 @@ describe('bad input', () => {
       });
       expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), JSON.stringify(newline)).toEqual(quarantined);
     }
+  });
+
+  it('counts the records before a position as DuckDB reads them, whatever line ending each line has', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'endings.csv');
+    const text = 'h1,h2\n1,"a\r\n\r\nb"\r\n2,x\n3,y\n\r\n\n4,5" tela\r\n5,z\n';
+    await writeFile(file, text);
+    const positions = ['2,', '3,', '4,', '5,'].map((record) => text.indexOf(`\n${record}`) + 1);
+    expect([...(await recordsBefore(file, text.indexOf('\n1,') + 1, positions, ',')).values()]).toEqual([1, 2, 3, 4]);
+    const { places, emptyLines } = await scanLines(file, positions);
+    expect([...places.values()]).toEqual([5, 6, 9, 10].map((line, at) => ({ line, start: positions[at] })));
+    // Empty lines as bytes go: the one inside the quoted field too, which only a CSV reader tells apart.
+    expect(emptyLines).toEqual([text.indexOf('\r\nb'), text.indexOf('\r\n\n4'), text.indexOf('\n4')]);
   });
 
   it('loads what a cut-short .gz file holds and says in the quarantine that the rest is missing', async () => {
