@@ -214,6 +214,27 @@ export async function writeRemainder(path: string, header: Buffer, start: number
 }
 
 /**
+ * A copy of the file whose line endings are all LF (CRLF made LF; a lone CR is left, as text):
+ * DuckDB's reader cannot read a file that mixes CRLF and LF, such as a Windows export with rows
+ * appended on Linux. Lines keep their numbers.
+ */
+export async function withLfEndings(path: string, out: string): Promise<void> {
+  let pendingReturn = false;
+  const toLf = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      // A CR that ends the chunk may start a CRLF: it waits for the next byte.
+      const text = Buffer.concat([pendingReturn ? Buffer.from('\r') : Buffer.alloc(0), chunk]);
+      pendingReturn = text.at(-1) === 0x0d;
+      done(null, Buffer.from(text.subarray(0, pendingReturn ? -1 : undefined).toString('latin1').replaceAll('\r\n', '\n'), 'latin1'));
+    },
+    flush(done) {
+      done(null, pendingReturn ? Buffer.from('\r') : undefined);
+    },
+  });
+  await pipeline(open(path), toLf, createWriteStream(out));
+}
+
+/**
  * Why a gzip file is not whole (cut short by a copy or a download still running), or null.
  * DuckDB reads such a file up to the cut without a word; the records after it are missing.
  */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, withLfEndings, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -217,11 +217,22 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     await check(await parquetRecordsQuery(warehouse, path, fileIndex));
   } else {
     // A file fails whole: what it staged before failing goes too.
-    await stageCsv(warehouse, path, source, fileIndex, scratch, check, io)
+    const stage = (csv: string) => stageCsv(warehouse, csv, source, fileIndex, scratch, check, io)
       .catch(async (error: unknown) => {
         await warehouse.run(`DELETE FROM staged_legs WHERE file_index = ${fileIndex}`);
         throw error;
       });
+    await stage(path).catch(async (error: unknown) => {
+      if (!MIXED_LINE_ENDINGS.test((error as Error).message)) throw error;
+      const lf = join(scratch, `file-${fileIndex}.lf${extname(path.replace(/\.gz$/i, ''))}`);
+      await withLfEndings(path, lf);
+      io.log(`import: ${path} mixes CRLF and LF line endings, read with LF`);
+      await stage(lf).catch((again: unknown) => {
+        throw MIXED_LINE_ENDINGS.test((again as Error).message)
+          ? new Error('the CSV reader cannot tell where its lines end, even with every line ending made LF: a carriage return (CR) inside a value that is not quoted?')
+          : again;
+      });
+    });
   }
   const damage = /\.gz$/i.test(path) ? await gzipDamage(path) : null;
   if (damage) {
@@ -233,6 +244,9 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
   // The file's source is kept here once, not on each of its records (10M staged legs spill less).
   await warehouse.run(`INSERT INTO staged_files SELECT ${fileIndex}, min(rowid), ${sqlString(source)} FROM staged_legs WHERE file_index = ${fileIndex}`);
 }
+
+/** What DuckDB's CSV reader says of a file whose lines end in CRLF and LF both (or with a lone CR). */
+const MIXED_LINE_ENDINGS = /state machine reached an invalid state/i;
 
 /** Columns a canonical CSV or Parquet file may hold: the fields, and a record's own source and location. */
 const FILE_FIELDS: readonly string[] = [...LEG_FIELDS, SOURCE_FIELD, LOCATION_FIELD];

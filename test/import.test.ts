@@ -642,6 +642,28 @@ describe('bad input', () => {
     expect(io.lines.some((line) => line.includes('missing.csv') && line.includes('file not found'))).toBe(true);
   });
 
+  it('reads a file that mixes CRLF and LF line endings (a Windows export with rows appended on Linux), and says why when a CR stands inside a value', async () => {
+    const dir = await scratchDir();
+    const header = 'operator,call_id,direction,status,started_at,agent_id,reason';
+    const record = (call: number, reason: string) => `vivo,r${call},inbound,answered,2026-11-20T1${call}:00:00Z,a1,${reason}`;
+    const mixed = join(dir, 'mixed.csv.gz');
+    await writeFile(mixed, gzipSync(`${header}\r\n${record(1, '"Sem sinal\r\ndesde ontem"')}\r\n${record(2, 'Fatura')}\r\n${record(3, 'Fatura,extra')}\n\n${record(4, 'Fatura')}\n`));
+    const torn = join(dir, 'torn.csv');
+    await writeFile(torn, `${header}\n${record(5, 'Sem\rsinal')}\n${record(6, 'Fatura')}\r\n`);
+    const warehouse = join(dir, 'w.duckdb');
+    const io = memoryIo(FIXED_NOW);
+    const summary = await importLegs({ warehouse, config: config(), files: [{ path: mixed }, { path: torn }], io });
+    expect(summary).toMatchObject({ read: 4, loaded: 3, rejected: 1 });
+    expect(summary.unreadable).toEqual([{ path: torn, reason: expect.stringContaining('a carriage return (CR) inside a value that is not quoted') }]);
+    expect(io.lines).toContain(`import: ${mixed} mixes CRLF and LF line endings, read with LF`);
+    expect(await query(warehouse, 'SELECT call_id, location, reason FROM legs ORDER BY call_id')).toEqual([
+      { call_id: 'r1', location: 'row 1', reason: 'Sem sinal\ndesde ontem' },
+      { call_id: 'r2', location: 'row 2', reason: 'Fatura' },
+      { call_id: 'r4', location: 'row 4', reason: 'Fatura' },
+    ]);
+    expect(await query(warehouse, 'SELECT source, location, raw_payload FROM rejected_legs')).toEqual([{ source: mixed, location: 'line 5', raw_payload: record(3, 'Fatura,extra') }]);
+  });
+
   it('reads a file whose name holds glob characters as that one file (DuckDB\'s readers would expand them)', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
