@@ -285,44 +285,48 @@ async function stageCsv(
     const rejects = await warehouse.rows<{ line: bigint; position: bigint; quote: bigint | null; text: string; runaway: boolean; short: boolean; reason: string }>(`
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         min(byte_position) FILTER (WHERE error_message ILIKE '%unterminated quote%') AS quote,
-        -- Over several lines, a record is a quote run away, unless it only lacks fields (a quoted
+        -- A record over several lines is a quote run away, unless it only lacks fields (a quoted
         -- field spanning lines, in a line that ends before the last fields, as in a full one) and
-        -- none of the lines it took holds as many delimiters as a full record.
-        bool_or(error_message ILIKE '%unterminated quote%' OR (contains(trim(csv_line, chr(10) || chr(13)), chr(10)) AND (
+        -- none of the lines it took holds as many delimiters as a full record. On one line, the
+        -- reader went on from the next one: nothing to read again.
+        bool_or(contains(trim(csv_line, chr(10) || chr(13)), chr(10)) AND (
           error_type <> 'MISSING COLUMNS'
           OR list_max(list_transform(string_split(trim(csv_line, chr(10) || chr(13)), chr(10))[2:], taken -> length(taken) - length(replace(taken, ${sqlString(layout.delimiter)}, ''))))
-            >= ${layout.names.length - 1}))) AS runaway,
+            >= ${layout.names.length - 1})) AS runaway,
         bool_and(error_type = 'MISSING COLUMNS') AS short,
-        CASE WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
-          THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'
+        CASE
+          WHEN bool_and(error_type IN ('MISSING COLUMNS', 'TOO MANY COLUMNS'))
+            THEN 'the line has ' || min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS BIGINT)) || ' fields where the header has ${layout.names.length}'
+          WHEN bool_or(error_message ILIKE '%unterminated quote%')
+            THEN 'a value that starts with a quote must end at its closing quote, and a quote inside it must be doubled ("")'
           ELSE string_agg(DISTINCT error_message, '; ')
         END AS reason
       FROM csv_rejects GROUP BY line ORDER BY line`);
     await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
     if (!rejects.length) break;
-    const runaway = rejects.findIndex((reject) => reject.runaway);
-    const found = runaway < 0 ? rejects : rejects.slice(0, runaway + 1);
     // DuckDB's positions are 1-based, of the part; a rejected line's text starts with the line
     // endings before it (on a CRLF file, the previous line's LF), which are not the record.
     const inFile = (position: bigint) => Number(position) - 1 - part.headerBytes + part.start;
-    const texts = found.map((reject) => reject.text.replace(/^[\r\n]+/, ''));
-    const starts = found.map((reject, at) => inFile(reject.position) + reject.text.length - texts[at]!.length);
-    const quote = runaway >= 0 && found[runaway]!.quote !== null ? inFile(found[runaway]!.quote!) : undefined;
-    const { places, emptyLines } = await scanLines(layout.path, quote === undefined ? starts : [...starts, quote]);
-    const lines = starts.map((start) => places.get(start)!.line);
+    const texts = rejects.map((reject) => reject.text.replace(/^[\r\n]+/, ''));
+    const starts = rejects.map((reject, at) => inFile(reject.position) + reject.text.length - texts[at]!.length);
     // After a line with doubled quotes, DuckDB may give the line before the record whose quote
-    // never closes: that record then starts on the line of the quote.
-    if (quote !== undefined && !(starts[runaway]! <= quote && quote < starts[runaway]! + Buffer.byteLength(texts[runaway]!))) {
-      ({ start: starts[runaway], line: lines[runaway] } = places.get(quote)!);
-    }
+    // never closes, as its text and place: that record then starts on the line of the quote.
+    const quotes = rejects.map((reject) => (reject.quote === null ? undefined : inFile(reject.quote)));
+    const misplaced = quotes.map((quote, at) => quote !== undefined && !(starts[at]! <= quote && quote < starts[at]! + Buffer.byteLength(texts[at]!)));
+    const runaway = rejects.findIndex((reject, at) => reject.runaway || misplaced[at]);
+    const found = runaway < 0 ? rejects.length : runaway + 1;
+    const moved = runaway >= 0 && misplaced[runaway] ? quotes[runaway] : undefined;
+    const { places, emptyLines } = await scanLines(layout.path, [...starts.slice(0, found), ...(moved === undefined ? [] : [moved])]);
+    const lines = starts.slice(0, found).map((start) => places.get(start)!.line);
+    if (moved !== undefined) ({ start: starts[runaway], line: lines[runaway] } = places.get(moved)!);
     // DuckDB counts the empty lines with the records; where the part has some, csv-parse counts.
-    const last = starts.reduce((latest, start) => Math.max(latest, start), 0);
+    const last = starts.slice(0, found).reduce((latest, start) => Math.max(latest, start), 0);
     const counted = emptyLines.some((at) => at >= part.dataStart && at < last)
-      ? await recordsBefore(layout.path, part.dataStart, starts, layout.delimiter)
+      ? await recordsBefore(layout.path, part.dataStart, starts.slice(0, found), layout.delimiter)
       : undefined;
-    const recordOf = (at: number) => part.recordsBefore + 1 + (counted ? counted.get(starts[at]!)! : Number(found[at]!.line) - 2);
-    for (let at = 0; at < (runaway < 0 ? found.length : runaway); at += 1) {
-      malformed.push({ record: recordOf(at), line: lines[at]!, text: texts[at]!.replace(/(\r?\n)+$/, ''), reason: found[at]!.reason, short: found[at]!.short });
+    const recordOf = (at: number) => part.recordsBefore + 1 + (counted ? counted.get(starts[at]!)! : Number(rejects[at]!.line) - 2);
+    for (let at = 0; at < (runaway < 0 ? found : runaway); at += 1) {
+      malformed.push({ record: recordOf(at), line: lines[at]!, text: texts[at]!.replace(/(\r?\n)+$/, ''), reason: rejects[at]!.reason, short: rejects[at]!.short });
     }
     if (runaway < 0) break;
     const record = recordOf(runaway);

@@ -411,7 +411,7 @@ describe('bad input', () => {
       ['vivo', 'r2', 'inbound', 'answered', at(2), 'a1', '"Sem sinal\ndesde ontem"'],
       ['vivo', 'r3', 'inbound'],
       ['vivo', 'r4', 'inbound', 'answered', at(4), 'a1', 'Cobrança'],
-      ['vivo', 'r5', 'inbound', 'answered', at(5), 'a1', '"Ana, "a gerente'],
+      ['vivo', 'r5', 'inbound', 'answered', at(5), 'a1', '"Ana, a gerente'],
       ['vivo', 'r6', 'inbound', 'answered', at(6), 'a1', 'Cobrança'],
       ['vivo', 'r7', 'inbound', 'answered', at(7), 'a1', 'Cobrança'],
     ];
@@ -502,13 +502,16 @@ describe('bad input', () => {
       [leg(10, '"nunca fechada,60'), 'quarantined'],
       [leg(11, 'Fatura,60'), 11],
       [leg(12, 'Tela 5"'), 12],
+      // A quote closed before the value ends: the reader goes on from the next line itself.
+      [leg(13, '"Ana" gerente,60'), 'quarantined'],
+      [leg(14, 'Fatura'), 14],
     ];
     const dir = await scratchDir();
     for (const newline of ['\n', '\r\n']) {
       const file = join(dir, `mixed-${newline.length}.csv`);
       await writeFile(file, [header, ...lines.map(([text]) => text)].join(newline).replaceAll('\n', newline).replaceAll('\r\r', '\r') + newline);
       const warehouse = join(dir, `mixed-${newline.length}.duckdb`);
-      expect(await importInto(warehouse, [file])).toMatchObject({ read: 12, loaded: 9, rejected: 3 });
+      expect(await importInto(warehouse, [file])).toMatchObject({ read: 14, loaded: 10, rejected: 4 });
       const records = lines.flatMap(([, what]) => (typeof what === 'number' ? [{ call_id: `r${what}`, location: `row ${what}` }] : []));
       expect(await query(warehouse, 'SELECT call_id, location FROM legs ORDER BY row_number'), JSON.stringify(newline)).toEqual(records);
       let line = 2;
@@ -518,6 +521,9 @@ describe('bad input', () => {
         return what === 'quarantined' ? [{ location: `line ${at}`, raw_payload: text }] : [];
       });
       expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), JSON.stringify(newline)).toEqual(quarantined);
+      expect(await query(warehouse, `SELECT reason FROM rejected_legs WHERE raw_payload LIKE '%"Ana"%'`)).toEqual([
+        { reason: 'malformed CSV line: a value that starts with a quote must end at its closing quote, and a quote inside it must be doubled ("")' },
+      ]);
     }
   });
 
