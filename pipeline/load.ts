@@ -309,8 +309,8 @@ async function stageCsv(
     const inFile = (position: bigint) => Number(position) - 1 - part.headerBytes + part.start;
     const texts = rejects.map((reject) => reject.text.replace(/^[\r\n]+/, ''));
     const starts = rejects.map((reject, at) => inFile(reject.position) + reject.text.length - texts[at]!.length);
-    // After a line with doubled quotes, DuckDB may give the line before the record whose quote
-    // never closes, as its text and place: that record then starts on the line of the quote.
+    // After a line holding a quote (`""`, `5"`), DuckDB may give the line before the record
+    // whose quote never closes, as its text and place: that record starts on the quote's line.
     const quotes = rejects.map((reject) => (reject.quote === null ? undefined : inFile(reject.quote)));
     const misplaced = quotes.map((quote, at) => quote !== undefined && !(starts[at]! <= quote && quote < starts[at]! + Buffer.byteLength(texts[at]!)));
     const runaway = rejects.findIndex((reject, at) => reject.runaway || misplaced[at]);
