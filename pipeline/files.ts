@@ -339,6 +339,11 @@ export async function importSources(request: ReadFileSourcesRequest & { warehous
   const warehouse = request.warehouse ?? request.config.warehouse;
   const read = await readFileSources({ ...request, stateDir: request.stateDir ?? stateDirOf(warehouse) });
   try {
+    if (read.counts.every((count) => count.files === 0)) {
+      // No file at any configured path: nothing to load, as `import` of unreadable files.
+      request.io.log('import-sources: no file found; the warehouse is unchanged');
+      return { imported: { read: 0, loaded: 0, duplicates: 0, rejected: 0, unreadable: [] }, counts: read.counts };
+    }
     const imported = await importLegs({ warehouse, config: request.config, files: read.files, rejections: read.rejections, io: request.io });
     await read.commit();
     return { imported, counts: read.counts };

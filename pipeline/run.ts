@@ -129,13 +129,19 @@ export async function runPipeline(request: RunRequest): Promise<RunResult> {
     });
     const { writeDayReport, deliverReport } = await import('./report.ts');
     const written = new Map<string, Awaited<ReturnType<typeof writeDayReport>>>();
-    await stage('reports', EXIT.reportFailed, async () => {
+    // Reports come first, so that the site copies them in; when they cannot be written, the
+    // loaded data is still published, and the run fails afterwards.
+    const reportsFailed = await stage('reports', EXIT.reportFailed, async () => {
       for (const date of record.dates) written.set(date, await writeDayReport(warehouse, date, config, io.now(), notLoaded));
+    }).then(() => undefined, (error: unknown) => {
+      if (error instanceof StageError) return error;
+      throw error;
     });
     await stage('site', EXIT.siteFailed, async () => {
       const { buildSite } = await import('./render.ts');
       await buildSite({ warehouse, out: request.site, config, io, workers: request.workers, currentRun: record });
     });
+    if (reportsFailed) throw reportsFailed;
     const emailDate = request.emailDate;
     if (emailDate) {
       await stage('email', EXIT.reportFailed, async () => {

@@ -138,7 +138,7 @@ const common = { config: { type: 'string' }, warehouse: { type: 'string' }, site
 const RUN_HELP = `Defaults come from the configuration: warehouse, schedule.site, schedule.cron (06:00), schedule.lookBackDays (3).
 Exit codes: 0 ok · 1 unexpected failure · 2 usage · 3 invalid configuration · 10 another run holds the lock ·
 11 some source days not loaded (the rest is published) · 12 load failed (warehouse and site as before) ·
-13 site not built (the previous one stays) · 14 report not written or sent · 15 stopped by SIGTERM/SIGINT.
+13 site not built (the previous one stays) · 14 report not written or sent (the site is published) · 15 stopped by SIGTERM/SIGINT.
 More: docs/operations.md`;
 
 export const scheduleCommand: Command = {

@@ -1,5 +1,5 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import { EXIT } from '../pipeline/command.ts';
 import { startDemoApi, type DemoApi } from '../pipeline/demo/server.ts';
 import { memoryIo } from '../pipeline/io.ts';
 import { acquireLock, lockPathOf } from '../pipeline/run-lock.ts';
+import { reportsRootOf } from '../pipeline/report/archive.ts';
 import { recentRuns } from '../pipeline/run-log.ts';
 import { scheduledRun } from '../pipeline/schedule.ts';
 import { FIXED_NOW } from './helpers.ts';
@@ -179,6 +180,29 @@ describe('the run log of a run over an unreliable platform', () => {
       expect(unmapped.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
       expect(result.record.rejected).toBe(Number(imported));
       expect((await recentRuns(config.warehouse))[0]!.rejected).toBe(Number(imported));
+    } finally {
+      await api.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+describe('a run whose reports cannot be written', () => {
+  it('still publishes the loaded data on the site, then fails with exit 14 and sends nothing', async () => {
+    const api = await smallDemoApi();
+    const dir = await suiteDir();
+    try {
+      const config = runConfig(api.url, dir);
+      // A file where the reports' folder should be: no report can be written.
+      await mkdir(dirname(config.warehouse), { recursive: true });
+      await writeFile(reportsRootOf(config.warehouse), 'not a folder');
+      const io = memoryIo(FIXED_NOW);
+      const result = await scheduledRun(config, { warehouse: config.warehouse, site: config.schedule.site }, io, FIXED_NOW, { env: envOf(api), workers: 0 });
+      expect(result.exitCode).toBe(EXIT.reportFailed);
+      expect(result.record).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^reports: /) });
+      expect(io.lines.filter((line) => / (reports|site|email) (done|failed) in /.test(line)).map((line) => line.split(' ').slice(2, 4).join(' ')))
+        .toEqual(['reports failed', 'site done']);
+      expect(await readFile(join(config.schedule.site, 'index.html'), 'utf8')).toContain('2026');
     } finally {
       await api.close();
       await rm(dir, { recursive: true, force: true });

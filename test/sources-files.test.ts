@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import fs from 'fs-extra';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -143,6 +144,17 @@ describe('file sources give the same contacts whatever the format', () => {
     expect(await query(cfg.warehouse, `SELECT CAST(talk_seconds AS INTEGER) AS talk FROM legs WHERE call_id = '1732708800.3'`, cfg)).toEqual([{ talk: 125 }]);
     const second = await importSources({ config: cfg, io: memoryIo(FIXED_NOW) });
     expect(second.counts[0]).toMatchObject({ lines: 0, legs: 0 });
+  });
+
+  it('leaves the warehouse alone when no configured file exists', async () => {
+    const dir = await scratchDir();
+    const cfg = config({ warehouse: join(dir, 'w.duckdb'), sources: [{ type: 'spreadsheet', name: 'planilha', files: [join(dir, 'ainda-nao.csv')], mapping: SHEET_MAPPING }] });
+    const io = memoryIo(FIXED_NOW);
+    const { imported, counts } = await importSources({ config: cfg, io });
+    expect(imported).toMatchObject({ read: 0, loaded: 0 });
+    expect(counts[0]).toMatchObject({ files: 0, missing: [join(dir, 'ainda-nao.csv')] });
+    expect(io.lines).toContain('import-sources: no file found; the warehouse is unchanged');
+    expect(await fs.pathExists(cfg.warehouse)).toBe(false);
   });
 
   it('tells which source type is unknown or what a file source lacks', () => {
