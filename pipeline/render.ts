@@ -594,7 +594,7 @@ data ends does not depend on it.`,
     const epoch = process.env.SOURCE_DATE_EPOCH;
     if (epoch !== undefined && !/^\d{1,12}$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds since 1970, got "${epoch}"`);
     await buildSite({
-      warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? 'site', config, io,
+      warehouse: (values.warehouse as string | undefined) ?? config.warehouse, out: (values.out as string | undefined) ?? config.schedule.site, config, io,
       builtAt: epoch === undefined ? undefined : new Date(Number(epoch) * 1000),
     });
     return 0;

@@ -29,7 +29,7 @@ export const scheduleSchema = z
     lookBackDays: z.number().int().min(0).max(60).default(3),
     /** Warehouse copies kept in `backups/` beside it. */
     backups: z.number().int().min(1).max(100).default(7),
-    /** Where the daemon and `run` publish the site. */
+    /** Where the site is published: by the daemon, run and rebuild, and by default by build-site and every load. */
     site: z.string().default('site'),
     /** Public address of the site, for the link in the email (e.g. https://rechamadas.example.com.br/). */
     siteUrl: z.string().url().default('http://localhost:8080/'),

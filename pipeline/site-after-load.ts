@@ -13,7 +13,7 @@ export async function rebuildSiteAfterLoad(values: Record<string, unknown>, ware
   if (values['skip-site']) return;
   // Loaded on demand: the renderer brings Vega and the templates, which a load without a site never needs.
   const { buildSite } = await import('./render.ts');
-  await buildSite({ warehouse, out: (values.site as string | undefined) ?? 'site', config, io }).catch((error: unknown) => {
+  await buildSite({ warehouse, out: (values.site as string | undefined) ?? config.schedule.site, config, io }).catch((error: unknown) => {
     throw new Error(`the load is in the warehouse, but the site was not rebuilt (the last one stays in place): ${(error as Error).message}`, { cause: error });
   });
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -774,6 +774,17 @@ describe('command line', () => {
     const noSources = await run('node', [...cli, 'import', '--warehouse', warehouse, '--skip-site']).catch((error) => error);
     expect(noSources.code).toBe(3);
     expect(noSources.stderr).toContain('no file sources in the configuration');
+
+    // With a configuration file and no --site, the site goes where the daemon publishes it:
+    // schedule.site, here its default, read from the file's folder like the warehouse.
+    const configDir = join(dir, 'conf');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(configDir);
+    await mkdir(elsewhere);
+    await writeFile(join(configDir, 'rechamadas.json'), JSON.stringify({ warehouse: 'w2.duckdb' }));
+    await run('node', [...cli, 'import', file, '--config', join(configDir, 'rechamadas.json')], { cwd: elsewhere });
+    expect(await readFile(join(configDir, 'site', 'index.html'), 'utf8')).toContain('<html');
+    expect(await readdir(elsewhere)).toEqual([]);
 
     const unknown = await run('node', [...cli, 'improt', file]).catch((error) => error);
     expect(unknown.code).toBe(2);
