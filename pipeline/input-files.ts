@@ -1,9 +1,9 @@
 /**
  * What staging needs from an input file besides DuckDB's readers: a CSV file's layout
  * (encoding, delimiter, which column holds which field) and, for the rare malformed record,
- * where it stands in the file and the file from the line after it; whether a `.gz` file is
- * whole. Bytes are those of the decompressed file (`.gz` is read through gunzip, as DuckDB
- * reads it).
+ * where it stands in the file (its line, its number among the records) and the file from the
+ * line after it; a copy with one kind of line ending; whether a `.gz` file is whole. Bytes are
+ * those of the decompressed file (`.gz` is read through gunzip, as DuckDB reads it).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
