@@ -6,6 +6,7 @@
  * those of the decompressed file (`.gz` is read through gunzip, as DuckDB reads it).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
+import { open as fsOpen } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
@@ -211,6 +212,31 @@ export async function writeRemainder(path: string, header: Buffer, start: number
   const target = createWriteStream(out);
   target.write(header);
   await pipeline(open(path, start), target);
+}
+
+/**
+ * A copy of the file with every byte of a multi-byte character made `x`: the same lines, fields
+ * and byte positions, in text DuckDB cannot cut inside a character (see stageCsv).
+ */
+export async function writeAsciiCopy(path: string, out: string): Promise<void> {
+  const toAscii = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, chunk.map((byte) => (byte < 0x80 ? byte : 0x78)));
+    },
+  });
+  await pipeline(open(path), toAscii, createWriteStream(out));
+}
+
+/** The `length` bytes of the file from `start` on, as text. */
+export async function textAt(path: string, start: number, length: number): Promise<string> {
+  const handle = await fsOpen(path, 'r');
+  try {
+    const bytes = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(bytes, 0, length, start);
+    return bytes.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

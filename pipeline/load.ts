@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, withLfEndings, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, textAt, withLfEndings, writeAsciiCopy, writeRemainder, type CsvLayout } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -281,7 +281,17 @@ async function stageCsv(
   let part = { path: layout.path, headerBytes: 0, start: 0, dataStart: layout.dataStart, recordsBefore: 0 };
   for (let index = 1; ; index += 1) {
     const [{ before }] = await warehouse.rows<{ before: bigint }>('SELECT coalesce(max(rowid), -1) AS before FROM staged_legs') as [{ before: bigint }];
-    await check(csvRecordsQuery(part.path, layout, fileIndex));
+    // DuckDB cuts a rejected record's text at 10,000 bytes; cut inside a character, the text
+    // may fail the whole read. Then the rejects are found in a copy without such characters.
+    const asciiRejects = await check(csvRecordsQuery(part.path, layout, fileIndex)).then(() => false, async (error: unknown) => {
+      if (!/invalid unicode/i.test((error as Error).message)) throw error;
+      await warehouse.run('DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_reject_scans');
+      const ascii = join(scratch, `file-${fileIndex}.part-${index}.ascii.csv`);
+      await writeAsciiCopy(part.path, ascii);
+      await warehouse.run(`SELECT count(*) FROM (${csvRecordsQuery(ascii, layout, fileIndex)})`);
+      await check(csvRecordsQuery(part.path, layout, fileIndex, false));
+      return true;
+    });
     const rejects = await warehouse.rows<{ line: bigint; position: bigint; quote: bigint | null; text: string; runaway: boolean; short: boolean; reason: string }>(`
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         min(byte_position) FILTER (WHERE error_message ILIKE '%unterminated quote%') AS quote,
@@ -301,7 +311,13 @@ async function stageCsv(
             THEN 'a value that starts with a quote must end at its closing quote, and a quote inside it must be doubled ("")'
           ELSE string_agg(DISTINCT error_message, '; ')
         END AS reason
-      FROM csv_rejects GROUP BY line ORDER BY line`);
+      FROM (
+        -- DuckDB cuts a rejected record's text at 10,000 bytes, even inside a character; the
+        -- string functions above never return on such text, so the cut character is dropped.
+        SELECT * REPLACE (coalesce(${[1, 2, 3, 4].map((end) => `TRY(decode(encode(csv_line)[:-${end}]))`).join(', ')}) AS csv_line)
+        FROM csv_rejects
+      )
+      GROUP BY line ORDER BY line`);
     await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
     if (!rejects.length) break;
     // DuckDB's positions are 1-based, of the part; a rejected line's text starts with the line
@@ -326,7 +342,8 @@ async function stageCsv(
       : undefined;
     const recordOf = (at: number) => part.recordsBefore + 1 + (counted ? counted.get(starts[at]!)! : Number(rejects[at]!.line) - 2);
     for (let at = 0; at < (runaway < 0 ? found : runaway); at += 1) {
-      malformed.push({ record: recordOf(at), line: lines[at]!, text: texts[at]!.replace(/(\r?\n)+$/, ''), reason: rejects[at]!.reason, short: rejects[at]!.short });
+      const text = asciiRejects ? await textAt(layout.path, starts[at]!, texts[at]!.length) : texts[at]!;
+      malformed.push({ record: recordOf(at), line: lines[at]!, text: text.replace(/(\r?\n)+$/, ''), reason: rejects[at]!.reason, short: rejects[at]!.short });
     }
     if (runaway < 0) break;
     const record = recordOf(runaway);
@@ -382,10 +399,11 @@ async function stageCsv(
 
 /**
  * DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by
- * position; or, instead of a file, `records`: a query giving the same columns and each record's
- * number in the file (`rn`).
+ * position, the records it cannot split kept in `csv_rejects` (skipped with `storeRejects` false);
+ * or, instead of a file, `records`: a query giving the same columns and each record's number in
+ * the file (`rn`).
  */
-function csvRecordsQuery(path: string | { records: string }, layout: CsvLayout, fileIndex: number): string {
+function csvRecordsQuery(path: string | { records: string }, layout: CsvLayout, fileIndex: number, storeRejects = true): string {
   const columns = layout.names.map((_, index) => `'c${index}': 'VARCHAR'`).join(', ');
   const column = (field: string) => (layout.fieldColumns.has(field) ? `c${layout.fieldColumns.get(field)}` : 'CAST(NULL AS VARCHAR)');
   // A file with columns besides the fields keeps them all in a rejected record's raw payload
@@ -397,7 +415,7 @@ function csvRecordsQuery(path: string | { records: string }, layout: CsvLayout, 
   if (typeof path !== 'string') return recordsQuery(column, fileIndex, path.records, payload, 'rn');
   return recordsQuery(column, fileIndex, `read_csv(${sqlFilePath(path)}, header = true, auto_detect = false, columns = {${columns}},
     delim = ${sqlString(layout.delimiter)}, quote = '"', escape = '"', buffer_size = ${CSV_BUFFER_BYTES},
-    store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans')`, payload);
+    ${storeRejects ? "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans'" : 'ignore_errors = true'})`, payload);
 }
 
 /**

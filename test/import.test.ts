@@ -670,6 +670,38 @@ describe('bad input', () => {
     expect(await query(warehouse, 'SELECT source, location, raw_payload FROM rejected_legs')).toEqual([{ source: mixed, location: 'line 5', raw_payload: record(3, 'Fatura,extra') }]);
   });
 
+  it('quarantines a quote that runs over 10,000 bytes of accented text, where DuckDB cuts the text it rejects inside a character', async () => {
+    const dir = await scratchDir();
+    const header = 'operator,call_id,direction,status,started_at,agent_id,reason';
+    let call = 0;
+    const record = (reason: string) => `vivo,c${++call},inbound,answered,2026-11-20T10:00:00Z,a1,${reason}`;
+    // The quote of line 3 (or 2) runs to line 104 (103): DuckDB keeps the first 10,000 bytes of
+    // that text, and one pad or the other ends them inside a `ç`. After a rejected text with an
+    // accent (line 2), DuckDB stores the broken text and its string functions never return on it;
+    // without one, it fails the whole read.
+    const file = async (name: string, pad: number, accentedReject: boolean) => {
+      call = 0;
+      const lines = [header, ...(accentedReject ? [record('Não,liga')] : []), record(`"Cliente ${'x'.repeat(pad)}não quer`)];
+      for (let i = 0; i < 100; i += 1) lines.push(record(`Reclamação ${'ç'.repeat(40)}`));
+      lines.push(record('Sem sinal'), record('"Cliente'), record('Sem sinal'));
+      await writeFile(join(dir, name), `${lines.join('\n')}\n`);
+      return { path: join(dir, name), lines };
+    };
+    for (const [pad, accentedReject] of [[6, true], [7, true], [6, false], [7, false]] as const) {
+      const { path, lines } = await file(`cut-${pad}-${accentedReject}.csv`, pad, accentedReject);
+      const warehouse = join(dir, `cut-${pad}-${accentedReject}.duckdb`);
+      const first = accentedReject ? 3 : 2;
+      const summary = await importLegs({ warehouse, config: config(), files: [{ path }], io: memoryIo(FIXED_NOW) });
+      expect(summary, path).toMatchObject({ read: lines.length - 1, loaded: lines.length - 1 - (accentedReject ? 3 : 2), rejected: accentedReject ? 3 : 2, unreadable: [] });
+      expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), path).toEqual([
+        ...(accentedReject ? [{ location: 'line 2', raw_payload: lines[1] }] : []),
+        { location: `line ${first}`, raw_payload: lines[first - 1] },
+        { location: `line ${first + 102}`, raw_payload: lines[first + 101] },
+      ]);
+      expect(await query(warehouse, 'SELECT count(*) AS legs, count(*) FILTER (WHERE reason LIKE \'Reclamação ç%\') AS accented FROM legs'), path).toEqual([{ legs: BigInt(lines.length - 1 - (accentedReject ? 3 : 2)), accented: 100n }]);
+    }
+  });
+
   it('reads a file whose name holds glob characters as that one file (DuckDB\'s readers would expand them)', async () => {
     const dir = await scratchDir();
     const warehouse = join(dir, 'w.duckdb');
