@@ -34,8 +34,10 @@ export interface CsvLayout {
   dataStart: number;
 }
 
-function open(path: string, start = 0): Readable {
-  if (!/\.gz$/i.test(path)) return createReadStream(path, { start });
+/** The bytes of the file (decompressed, for a .gz one) from `start` up to `end` (null: to its end). */
+function open(path: string, start = 0, end: number | null = null): Readable {
+  if (end !== null && /\.gz$/i.test(path)) throw new Error('a part of a .gz file is read from a decompressed copy');
+  if (!/\.gz$/i.test(path)) return createReadStream(path, { start, ...(end === null ? {} : { end: end - 1 }) });
   // What a cut-short file holds, like DuckDB reads it; gzipDamage tells that it is cut.
   const stream = createReadStream(path).pipe(createGunzip({ finishFlush: zlibConstants.Z_SYNC_FLUSH }));
   return start === 0 ? stream : stream.pipe(skipBytes(start));
@@ -131,19 +133,20 @@ export interface LinePlace {
 }
 
 /**
- * In one pass: the place of each byte position (0-based; a line's own line feed is on it), and
- * where the empty lines (nothing, or only a carriage return) before the last of them start.
+ * In one pass from `from`, a line's start: the place of each byte position after it (0-based; a
+ * line's own line feed is on it), and where the empty lines (nothing, or only a carriage return)
+ * before the last of them start.
  */
-export async function scanLines(path: string, positions: readonly number[]): Promise<{ places: Map<number, LinePlace>; emptyLines: number[] }> {
+export async function scanLines(path: string, positions: readonly number[], from: LinePlace = { line: 1, start: 0 }): Promise<{ places: Map<number, LinePlace>; emptyLines: number[] }> {
   const wanted = [...new Set(positions)].sort((a, b) => a - b);
   const places = new Map<number, LinePlace>();
   const emptyLines: number[] = [];
   let next = 0;
-  let offset = 0;
-  let line = 1;
-  let lineStart = 0;
+  let offset = from.start;
+  let line = from.line;
+  let lineStart = from.start;
   let previousByte = -1;
-  const stream = open(path);
+  const stream = open(path, from.start);
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     for (let at = chunk.indexOf(0x0a); next < wanted.length; at = chunk.indexOf(0x0a, at + 1)) {
       const lastOnLine = at < 0 ? offset + chunk.length - 1 : offset + at;
@@ -207,11 +210,11 @@ export async function lineFrom(path: string, start: number): Promise<{ text: str
   return { text: Buffer.concat(chunks).toString('utf8').replace(/\r$/, ''), next: null };
 }
 
-/** A CSV file made of `header` and the bytes of `path` from `start` on. */
-export async function writeRemainder(path: string, header: Buffer, start: number, out: string): Promise<void> {
+/** A CSV file made of `header` and the bytes of `path` from `start` up to `end` (null: to its end). */
+export async function writePart(path: string, header: Buffer, start: number, end: number | null, out: string): Promise<void> {
   const target = createWriteStream(out);
   target.write(header);
-  await pipeline(open(path, start), target);
+  await pipeline(open(path, start, end), target);
 }
 
 /**

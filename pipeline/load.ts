@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import fs from 'fs-extra';
 import { EXIT, type Command } from './command.ts';
-import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, textAt, withLfEndings, writeAsciiCopy, writeRemainder, type CsvLayout } from './input-files.ts';
+import { asUtf8, csvLayout, gzipDamage, lineFrom, linesFields, recordsBefore, scanLines, textAt, withLfEndings, writeAsciiCopy, writePart, type CsvLayout, type LinePlace } from './input-files.ts';
 import { loadConfig, type Config } from './config.ts';
 import type { Io } from './io.ts';
 import { rebuildSiteAfterLoad, SITE_AFTER_LOAD_USAGE, siteAfterLoadOptions } from './site-after-load.ts';
@@ -57,6 +57,8 @@ export interface ImportRequest {
   io: Io;
   /** Legs per chunk of customers when building contacts; by default what the memory limit holds. */
   legsPerChunk?: number;
+  /** Bytes of the parts a CSV file is read in after a quote that never closes (CSV_PART_BYTES). */
+  csvPartBytes?: number;
 }
 
 type FileFormat = 'csv' | 'jsonl' | 'parquet';
@@ -110,7 +112,7 @@ export async function importLegs(request: ImportRequest): Promise<ImportSummary>
       try {
         if (!input.format) throw new Error('unknown file type (expected .csv, .jsonl, .ndjson, .json or .parquet, optionally .gz)');
         if (!(await fs.pathExists(input.path))) throw new Error('file not found');
-        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch, io);
+        await stageFile(warehouse, input.format, input.path, input.source ?? input.path, fileIndex, scratch, io, request.csvPartBytes);
       } catch (error) {
         const reason = firstLine((error as Error).message);
         summary.unreadable.push({ path: input.path, reason });
@@ -202,7 +204,9 @@ function firstLine(text: string): string {
  * Checks the file's records into staged_legs (through the staged_raw view the checked_legs model
  * reads), and records too malformed to be read into staged_rejects.
  */
-async function stageFile(warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number, scratch: string, io: Io): Promise<void> {
+async function stageFile(
+  warehouse: Warehouse, format: FileFormat, path: string, source: string, fileIndex: number, scratch: string, io: Io, csvPartBytes = CSV_PART_BYTES,
+): Promise<void> {
   const check = async (records: string) => {
     await warehouse.run(`CREATE OR REPLACE TEMP VIEW staged_raw AS ${records}`);
     await warehouse.run('INSERT INTO staged_legs SELECT * FROM checked_legs');
@@ -217,7 +221,7 @@ async function stageFile(warehouse: Warehouse, format: FileFormat, path: string,
     await check(await parquetRecordsQuery(warehouse, path, fileIndex));
   } else {
     // A file fails whole: what it staged before failing goes too.
-    const stage = (csv: string) => stageCsv(warehouse, csv, source, fileIndex, scratch, check, io)
+    const stage = (csv: string) => stageCsv(warehouse, csv, source, fileIndex, scratch, check, io, csvPartBytes)
       .catch(async (error: unknown) => {
         await warehouse.run(`DELETE FROM staged_legs WHERE file_index = ${fileIndex}`);
         throw error;
@@ -266,19 +270,40 @@ interface MalformedRecord {
  * A CSV file, read by DuckDB in the layout csvLayout found. Records the reader cannot split into
  * the header's columns are quarantined with their line. A quote that is never closed would take
  * the rest of the file into one field: its line is quarantined and the file is read again from
- * the next line, so one bad quote costs one record, not the records after it.
+ * the next line, in parts (CSV_PART_BYTES), so one bad quote costs one record, not the records
+ * after it.
  */
 async function stageCsv(
-  warehouse: Warehouse, path: string, source: string, fileIndex: number, scratch: string, check: (records: string) => Promise<void>, io: Io,
+  warehouse: Warehouse, path: string, source: string, fileIndex: number, scratch: string, check: (records: string) => Promise<void>, io: Io, firstPartBytes: number,
 ): Promise<void> {
   const layout = await csvLayout(path, FILE_FIELDS, join(scratch, `file-${fileIndex}.csv`));
   if (layout.encoding !== 'utf-8' || layout.delimiter !== ',') {
     io.log(`import: ${path} is ${layout.encoding} text with fields separated by ${JSON.stringify(layout.delimiter)}, read as such`);
   }
   const malformed: MalformedRecord[] = [];
-  // The part of the file being read: from `start` on, after a copy of the header (`headerBytes`);
-  // its records from `dataStart` on.
-  let part = { path: layout.path, headerBytes: 0, start: 0, dataStart: layout.dataStart, recordsBefore: 0 };
+  // The bytes that positions in the file refer to: decompressed once when parts are read.
+  let bytes = layout.path;
+  const plainBytes = async () => {
+    if (/\.gz$/i.test(bytes)) {
+      const plain = join(scratch, `file-${fileIndex}.plain.csv`);
+      await writePart(bytes, Buffer.alloc(0), 0, null, plain);
+      bytes = plain;
+    }
+    return bytes;
+  };
+  // The part of the file being read: from `from`, a line's start, to `end` (null: the end of the
+  // file), after a copy of the header (`headerBytes`); its records from `dataStart` on, numbered
+  // after `recordsBefore`.
+  let part = { path: layout.path, headerBytes: 0, from: { line: 1, start: 0 }, end: null as number | null, dataStart: layout.dataStart, recordsBefore: 0 };
+  let partBytes = firstPartBytes;
+  const readPart = async (index: number, from: LinePlace, recordsBefore: number) => {
+    const source = await plainBytes();
+    const { next: end } = await lineFrom(source, from.start + partBytes);
+    const path = join(scratch, `file-${fileIndex}.part-${index}.csv`);
+    await writePart(source, layout.header, from.start, end, path);
+    if (part.path !== layout.path) await rm(part.path);
+    part = { path, headerBytes: layout.header.length, from, end, dataStart: from.start, recordsBefore };
+  };
   for (let index = 1; ; index += 1) {
     const [{ before }] = await warehouse.rows<{ before: bigint }>('SELECT coalesce(max(rowid), -1) AS before FROM staged_legs') as [{ before: bigint }];
     // DuckDB cuts a rejected record's text at 10,000 bytes; cut inside a character, the text
@@ -289,9 +314,12 @@ async function stageCsv(
       const ascii = join(scratch, `file-${fileIndex}.part-${index}.ascii.csv`);
       await writeAsciiCopy(part.path, ascii);
       await warehouse.run(`SELECT count(*) FROM (${csvRecordsQuery(ascii, layout, fileIndex)})`);
+      await rm(ascii);
       await check(csvRecordsQuery(part.path, layout, fileIndex, false));
       return true;
     });
+    // Counted: the rowids of records deleted below are not given again.
+    const added = Number((await warehouse.rows<{ added: bigint }>(`SELECT count(*) AS added FROM staged_legs WHERE rowid > ${before}`))[0]!.added);
     const rejects = await warehouse.rows<{ line: bigint; position: bigint; quote: bigint | null; text: string; runaway: boolean; short: boolean; reason: string }>(`
       SELECT line, min(line_byte_position) AS position, any_value(csv_line) AS text,
         min(byte_position) FILTER (WHERE error_message ILIKE '%unterminated quote%') AS quote,
@@ -319,43 +347,67 @@ async function stageCsv(
       )
       GROUP BY line ORDER BY line`);
     await warehouse.run('DROP TABLE csv_rejects; DROP TABLE csv_reject_scans');
-    if (!rejects.length) break;
+    if (!rejects.length && part.end === null) break;
     // DuckDB's positions are 1-based, of the part; a rejected line's text starts with the line
     // endings before it (on a CRLF file, the previous line's LF), which are not the record.
-    const inFile = (position: bigint) => Number(position) - 1 - part.headerBytes + part.start;
+    const inFile = (position: bigint) => Number(position) - 1 - part.headerBytes + part.from.start;
     const texts = rejects.map((reject) => reject.text.replace(/^[\r\n]+/, ''));
     const starts = rejects.map((reject, at) => inFile(reject.position) + reject.text.length - texts[at]!.length);
-    // After a line holding a quote (`""`, `5"`), DuckDB may give the line before the record
-    // whose quote never closes, as its text and place: that record starts on the quote's line.
+    // A quote that never closes, which DuckDB places outside the text it rejects, giving the
+    // line before as the text and place: after a line holding a quote (`""`, `5"`), with the
+    // quote's own place; when the quote runs past its 32 MB read buffer, with the buffer's end
+    // as the quote's place, and then the quote's line is the next one (unless the text given is
+    // not a whole record, the quote's line itself).
     const quotes = rejects.map((reject) => (reject.quote === null ? undefined : inFile(reject.quote)));
     const misplaced = quotes.map((quote, at) => quote !== undefined && !(starts[at]! <= quote && quote < starts[at]! + Buffer.byteLength(texts[at]!)));
     const runaway = rejects.findIndex((reject, at) => reject.runaway || misplaced[at]);
     const found = runaway < 0 ? rejects.length : runaway + 1;
-    const moved = runaway >= 0 && misplaced[runaway] ? quotes[runaway] : undefined;
-    const { places, emptyLines } = await scanLines(layout.path, [...starts.slice(0, found), ...(moved === undefined ? [] : [moved])]);
+    let moved = runaway >= 0 && misplaced[runaway] ? quotes[runaway] : undefined;
+    if (moved !== undefined && moved - starts[runaway]! > BUFFER_END_DISTANCE) {
+      const line = texts[runaway]!.replace(/(\r?\n)+$/, '');
+      const { next } = await lineFrom(bytes, starts[runaway]!);
+      moved = next !== null && !line.includes('\n') && linesFields([line], layout.delimiter)[0]?.length === layout.names.length ? next : undefined;
+    }
+    const { places, emptyLines } = await scanLines(bytes, [...starts.slice(0, found), ...(moved === undefined ? [] : [moved]), ...(part.end === null ? [] : [part.end])], part.from);
     const lines = starts.slice(0, found).map((start) => places.get(start)!.line);
     if (moved !== undefined) ({ start: starts[runaway], line: lines[runaway] } = places.get(moved)!);
     // DuckDB counts the empty lines with the records; where the part has some, csv-parse counts.
     const last = starts.slice(0, found).reduce((latest, start) => Math.max(latest, start), 0);
     const counted = emptyLines.some((at) => at >= part.dataStart && at < last)
-      ? await recordsBefore(layout.path, part.dataStart, starts.slice(0, found), layout.delimiter)
+      ? await recordsBefore(bytes, part.dataStart, starts.slice(0, found), layout.delimiter)
       : undefined;
     const recordOf = (at: number) => part.recordsBefore + 1 + (counted ? counted.get(starts[at]!)! : Number(rejects[at]!.line) - 2);
-    for (let at = 0; at < (runaway < 0 ? found : runaway); at += 1) {
-      const text = asciiRejects ? await textAt(layout.path, starts[at]!, texts[at]!.length) : texts[at]!;
+    // Records before a quote run away that the reader staged; those after it were read inside
+    // its field, or are read again below.
+    const readBefore = runaway < 0 ? added : recordOf(runaway) - part.recordsBefore - 1 - runaway;
+    // A part that ends before the file does may end inside its last record (a quoted field over
+    // several lines): when that record is rejected, the part is read again from it, longer.
+    const undecided = part.end === null || !rejects.length ? undefined
+      : runaway >= 0 ? (found === rejects.length && added <= readBefore ? runaway : undefined)
+      : recordOf(rejects.length - 1) - part.recordsBefore === added + rejects.length ? rejects.length - 1 : undefined;
+    for (let at = 0; at < (undecided ?? (runaway < 0 ? found : runaway)); at += 1) {
+      const text = asciiRejects ? await textAt(await plainBytes(), starts[at]!, texts[at]!.length) : texts[at]!;
       malformed.push({ record: recordOf(at), line: lines[at]!, text: text.replace(/(\r?\n)+$/, ''), reason: rejects[at]!.reason, short: rejects[at]!.short });
     }
-    if (runaway < 0) break;
-    const record = recordOf(runaway);
-    // The records the reader found after it were read inside its field, or are read again below.
-    const readBefore = record - part.recordsBefore - 1 - runaway;
-    await warehouse.run(`DELETE FROM staged_legs WHERE rowid IN (SELECT rowid FROM staged_legs WHERE rowid > ${before} ORDER BY rowid OFFSET ${readBefore})`);
-    const { text, next } = await lineFrom(layout.path, starts[runaway]!);
-    malformed.push({ record, line: lines[runaway]!, text, reason: 'a quote opened on this line is never closed; the lines after it are read as records of their own' });
-    if (next === null) break;
-    const rest = join(scratch, `file-${fileIndex}.part-${index + 1}.csv`);
-    await writeRemainder(layout.path, layout.header, next, rest);
-    part = { path: rest, headerBytes: layout.header.length, start: next, dataStart: next, recordsBefore: record };
+    if (runaway >= 0) {
+      await warehouse.run(`DELETE FROM staged_legs WHERE rowid IN (SELECT rowid FROM staged_legs WHERE rowid > ${before} ORDER BY rowid OFFSET ${readBefore})`);
+    }
+    if (undecided !== undefined) {
+      partBytes = Math.max(partBytes, 2 * (part.end! - starts[undecided]!));
+      await readPart(index + 1, { line: lines[undecided]!, start: starts[undecided]! }, recordOf(undecided) - 1);
+    } else if (runaway >= 0) {
+      const record = recordOf(runaway);
+      const { text, next } = await lineFrom(await plainBytes(), starts[runaway]!);
+      malformed.push({ record, line: lines[runaway]!, text, reason: 'a quote opened on this line is never closed; the lines after it are read as records of their own' });
+      if (next === null) break;
+      partBytes = firstPartBytes;
+      await readPart(index + 1, { line: lines[runaway]! + 1, start: next }, record);
+    } else if (part.end === null) {
+      break;
+    } else {
+      partBytes *= 2;
+      await readPart(index + 1, places.get(part.end)!, part.recordsBefore + added + rejects.length);
+    }
   }
   if (!malformed.length) return;
   // Records after a malformed one: their number counts it (`row N` is the file's N-th record).
@@ -396,6 +448,19 @@ async function stageCsv(
     FROM (SELECT unnest(from_json($1, '[{"line":"BIGINT","text":"VARCHAR","reason":"VARCHAR"}]'), recursive := true)) m`,
   [JSON.stringify(quarantined.map((m) => ({ line: m.line, text: m.text, reason: m.reason })))]);
 }
+
+/**
+ * How far after the text it rejects DuckDB may place a quote that never closes and still mean
+ * the quote (on a later line, after empty ones): farther, the place is its read buffer's end.
+ */
+const BUFFER_END_DISTANCE = 65_536;
+
+/**
+ * After a quote that never closes, the rest of a CSV file is read in parts of this many bytes
+ * (each part without such a quote twice the one before), so that each quote costs a part, not a
+ * read of the rest of the file.
+ */
+const CSV_PART_BYTES = 256_000;
 
 /**
  * DuckDB's CSV reader over one file (or the rest of one) in its layout: every column as text, by

@@ -505,22 +505,30 @@ describe('bad input', () => {
       // A quote closed before the value ends: the reader goes on from the next line itself.
       [leg(13, '"Ana" gerente,60'), 'quarantined'],
       [leg(14, 'Fatura'), 14],
+      [leg(15, '"Sem sinal\n\ndesde ontem",60'), 15],
+      ['', 'empty'],
+      [leg(16, '"Ligou de novo\nhoje"'), 16],
+      [leg(17, 'Fatura,60,extra'), 'quarantined'],
+      [leg(18, 'Fatura'), 18],
     ];
     const dir = await scratchDir();
-    for (const newline of ['\n', '\r\n']) {
-      const file = join(dir, `mixed-${newline.length}.csv`);
+    // After a quote that never closes, the rest of the file is read in parts: parts of a few
+    // bytes, grown from one line, end inside the multi-line records and on every kind of line.
+    for (const [newline, csvPartBytes] of [['\n', undefined], ['\r\n', undefined], ['\n', 1], ['\r\n', 1], ['\n', 70], ['\r\n', 150]] as const) {
+      const name = `mixed-${newline.length}-${csvPartBytes}`;
+      const file = join(dir, `${name}.csv`);
       await writeFile(file, [header, ...lines.map(([text]) => text)].join(newline).replaceAll('\n', newline).replaceAll('\r\r', '\r') + newline);
-      const warehouse = join(dir, `mixed-${newline.length}.duckdb`);
-      expect(await importInto(warehouse, [file])).toMatchObject({ read: 14, loaded: 10, rejected: 4 });
+      const warehouse = join(dir, `${name}.duckdb`);
+      expect(await importLegs({ warehouse, config: config(), files: [{ path: file }], io: memoryIo(FIXED_NOW), csvPartBytes }), name).toMatchObject({ read: 18, loaded: 13, rejected: 5 });
       const records = lines.flatMap(([, what]) => (typeof what === 'number' ? [{ call_id: `r${what}`, location: `row ${what}` }] : []));
-      expect(await query(warehouse, 'SELECT call_id, location FROM legs ORDER BY row_number'), JSON.stringify(newline)).toEqual(records);
+      expect(await query(warehouse, 'SELECT call_id, location FROM legs ORDER BY row_number'), name).toEqual(records);
       let line = 2;
       const quarantined = lines.flatMap(([text, what]) => {
         const at = line;
         line += text.split('\n').length;
         return what === 'quarantined' ? [{ location: `line ${at}`, raw_payload: text }] : [];
       });
-      expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), JSON.stringify(newline)).toEqual(quarantined);
+      expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs ORDER BY length(location), location'), name).toEqual(quarantined);
       expect(await query(warehouse, `SELECT reason FROM rejected_legs WHERE raw_payload LIKE '%"Ana"%'`)).toEqual([
         { reason: 'malformed CSV line: a value that starts with a quote must end at its closing quote, and a quote inside it must be doubled ("")' },
       ]);
@@ -668,6 +676,25 @@ describe('bad input', () => {
       { call_id: 'r4', location: 'row 4', reason: 'Fatura' },
     ]);
     expect(await query(warehouse, 'SELECT source, location, raw_payload FROM rejected_legs')).toEqual([{ source: mixed, location: 'line 5', raw_payload: record(3, 'Fatura,extra') }]);
+  });
+
+  it('reads every record after a quote that never closes in a file bigger than the reader\'s buffer', async () => {
+    const dir = await scratchDir();
+    const file = join(dir, 'big.csv');
+    const records = 400_000; // 46 MB: more than one 32 MB read buffer
+    const lines = ['operator,call_id,direction,status,started_at,agent_id,reason,talk_seconds'];
+    for (let n = 1; n <= records; n += 1) {
+      lines.push(`vivo,c${n},inbound,answered,2026-11-20T10:00:00Z,a${n % 97},${n === 100 ? '"Cliente disse que não' : 'Sem sinal desde ontem à noite, cliente pede visita técnica'.replace(',', ';')},${n % 600}`);
+    }
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const warehouse = join(dir, 'big.duckdb');
+    // DuckDB gives the line before the quote as the rejected text, and the buffer's end as the
+    // quote's place; taking that place for the quote's line lost every record in between (here,
+    // all but the first 99).
+    expect(await importInto(warehouse, [file])).toMatchObject({ read: records, loaded: records - 1, rejected: 1 });
+    expect(await query(warehouse, 'SELECT location, raw_payload FROM rejected_legs')).toEqual([{ location: 'line 101', raw_payload: lines[100] }]);
+    expect(await query(warehouse, 'SELECT count(*) AS legs, count(*) FILTER (WHERE location = \'row \' || substr(call_id, 2)) AS numbered FROM legs'))
+      .toEqual([{ legs: BigInt(records - 1), numbered: BigInt(records - 1) }]);
   });
 
   it('quarantines a quote that runs over 10,000 bytes of accented text, where DuckDB cuts the text it rejects inside a character', async () => {
